@@ -1,0 +1,7 @@
+package io.lookout.model.spi;
+
+/** Order of log hits by timestamp. */
+public enum Direction {
+  BACKWARD,
+  FORWARD
+}
