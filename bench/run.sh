@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: builds, starts the server on a fresh data dir, runs the load generator
+# against it, stops the server (SIGTERM), runs the bare-Lucene reference on the same records,
+# and prints both results as Markdown table rows.
+#
+#   bench/run.sh --records 1000000          # any LoadGenerator option passes through
+#
+# Environment: JAVA_HOME (a JDK 21+, else /usr/lib/jvm/temurin-25-jdk-amd64),
+# LOOKOUT_OTLP_HTTP_PORT (4318), LOOKOUT_HTTP_PORT (8080), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
+# BENCH_SKIP_BUILD=1 (use the jars as built), BENCH_KEEP_DATA=1 (keep the server's data dir),
+# BENCH_SKIP_REFERENCE=1 (no Lucene reference run), BENCH_SERVER_CMD (a command to run instead of
+# the server jar, e.g. another build; it gets the same LOOKOUT_* environment).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n "s/^ *java.specification.version = //p" | cut -d. -f1; }
+if [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" || "$(java_major "$JAVA_HOME")" -lt 21 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+JAVA="$JAVA_HOME/bin/java"
+OTLP_PORT="${LOOKOUT_OTLP_HTTP_PORT:-4318}"
+HTTP_PORT="${LOOKOUT_HTTP_PORT:-8080}"
+LUCENE_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
+
+DATASETS=""
+for d in "$ROOT/../shared/datasets/loghub" /work/shared/datasets/loghub; do
+  if [[ -d "$d" ]]; then DATASETS="$(cd "$d" && pwd)"; break; fi
+done
+if [[ -z "$DATASETS" ]]; then
+  echo "run.sh: loghub samples not found (looked in ../shared/datasets/loghub and /work/shared/datasets/loghub); pass --datasets DIR" >&2
+fi
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building" >&2
+  ./mvnw -B -q -DskipTests package
+fi
+SERVER_JAR="$ROOT/server/target/lookout-server.jar"
+BENCH_JAR="$ROOT/bench/target/lookout-bench.jar"
+JARS=("$BENCH_JAR")
+[[ -z "${BENCH_SERVER_CMD:-}" ]] && JARS+=("$SERVER_JAR")
+for j in "${JARS[@]}"; do
+  [[ -f "$j" ]] || { echo "run.sh: $j missing after the build" >&2; exit 1; }
+done
+
+WORK="$(mktemp -d /tmp/lookout-bench.XXXXXX)"
+DATA_DIR="$WORK/data"
+mkdir -p "$DATA_DIR"
+SERVER_PID=""
+
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"
+    for _ in $(seq 1 240); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "run.sh: server did not stop within 120 s of SIGTERM; killing it" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
+  if [[ "${BENCH_KEEP_DATA:-0}" == 1 ]]; then
+    echo "run.sh: kept $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+echo "== starting the server (data in $DATA_DIR, log in $WORK/server.log)" >&2
+export LOOKOUT_DATA_DIR="$DATA_DIR" LOOKOUT_OTLP_HTTP_PORT="$OTLP_PORT" LOOKOUT_HTTP_PORT="$HTTP_PORT"
+if [[ -n "${BENCH_SERVER_CMD:-}" ]]; then
+  # exec so that SERVER_PID is the server itself and gets the SIGTERM
+  bash -c "exec $BENCH_SERVER_CMD" >"$WORK/server.log" 2>&1 &
+else
+  # shellcheck disable=SC2086
+  "$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$SERVER_JAR" >"$WORK/server.log" 2>&1 &
+fi
+SERVER_PID=$!
+
+ready=0
+for _ in $(seq 1 240); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "run.sh: the server exited during startup; its log:" >&2
+    tail -n 50 "$WORK/server.log" >&2
+    exit 1
+  fi
+  if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/readyz"; then ready=1; break; fi
+  sleep 0.5
+done
+if [[ "$ready" != 1 ]]; then
+  echo "run.sh: http://127.0.0.1:$HTTP_PORT/readyz not ready within 120 s; server log:" >&2
+  tail -n 50 "$WORK/server.log" >&2
+  exit 1
+fi
+
+COMMON=()
+[[ -n "$DATASETS" ]] && COMMON+=(--datasets "$DATASETS")
+
+echo "== load generator" >&2
+# shellcheck disable=SC2086
+"$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" \
+  --otlp "http://127.0.0.1:$OTLP_PORT" --api "http://127.0.0.1:$HTTP_PORT" --data-dir "$DATA_DIR" \
+  "${COMMON[@]}" "$@" 2> >(tee "$WORK/generator.log" >&2) | tee "$WORK/generator.md"
+
+echo "== stopping the server" >&2
+stop_server
+DISK_AFTER=$(du -sb "$DATA_DIR" | cut -f1)
+BODY_BYTES=$(sed -n 's/^body_bytes=//p' "$WORK/generator.log" | tail -n 1)
+if [[ -n "$BODY_BYTES" ]]; then
+  RATIO=$(awk -v d="$DISK_AFTER" -v b="$BODY_BYTES" 'BEGIN { printf "%.2f", d / b }')
+  echo "server data dir after shutdown: $DISK_AFTER bytes = $RATIO bytes per body byte" | tee "$WORK/disk.txt" >&2
+else
+  echo "server data dir after shutdown: $DISK_AFTER bytes" | tee "$WORK/disk.txt" >&2
+fi
+
+if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 ]]; then
+  echo "== bare Lucene reference" >&2
+  # shellcheck disable=SC2086
+  "$JAVA" "${LUCENE_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.lookout.bench.LuceneReference \
+    "${COMMON[@]}" "$@" | tee "$WORK/reference.md"
+fi
+
+echo
+echo "== results ($*)"
+head -n 2 "$WORK/generator.md"
+tail -n 1 "$WORK/generator.md"
+[[ -f "$WORK/reference.md" ]] && tail -n 1 "$WORK/reference.md"
+cat "$WORK/disk.txt"

@@ -1,0 +1,183 @@
+package io.lookout.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Command-line options shared by {@link LoadGenerator} and {@link LuceneReference}; each ignores
+ * the options that do not concern it, so one argument list can drive both.
+ *
+ * @param otlp OTLP/HTTP base URL
+ * @param api HTTP API base URL
+ * @param records records to send or index
+ * @param connections sender threads, one HTTP connection each
+ * @param batch records per request (or per indexing batch)
+ * @param datasets directory of loghub {@code *.log} samples
+ * @param dataDir the server's data directory, for bytes on disk (null: not measured)
+ * @param seed corpus seed
+ * @param needles records carrying the needle token
+ * @param word the common word of the word queries
+ * @param timeMode spread over 24 h or now
+ * @param waitLimit deadline for all records to become searchable
+ * @param queryRuns measured runs of each query
+ * @param threads indexing threads of the Lucene reference
+ * @param indexDir where the Lucene reference writes (null: a temporary directory, deleted after)
+ * @param traceFraction share of records with a trace and span id
+ */
+public record BenchArgs(
+    URI otlp,
+    URI api,
+    long records,
+    int connections,
+    int batch,
+    Path datasets,
+    Path dataDir,
+    long seed,
+    int needles,
+    String word,
+    TimeMode timeMode,
+    Duration waitLimit,
+    int queryRuns,
+    int threads,
+    Path indexDir,
+    double traceFraction) {
+
+  static final String USAGE =
+      """
+      options (all optional):
+        --otlp URL          OTLP/HTTP base URL (default http://127.0.0.1:4318)
+        --api URL           HTTP API base URL (default http://127.0.0.1:8080)
+        --records N         records to send / index (default 1000000)
+        --connections N     sender threads, one connection each (default 4)
+        --batch N           records per request (default 1000)
+        --datasets DIR      loghub *.log samples (default /work/shared/datasets/loghub)
+        --data-dir DIR      server data dir, for bytes on disk (default: not measured)
+        --seed N            corpus seed (default 42)
+        --needles N         records carrying the needle token (default 100)
+        --word W            common word for the word queries (default error)
+        --time spread|now   timestamps over the last 24 h, or now (default spread)
+        --wait-seconds N    deadline for everything to be searchable (default 900)
+        --query-runs N      measured runs per query (default 20)
+        --threads N         Lucene reference indexing threads (default 2)
+        --index-dir DIR     Lucene reference index dir (default: temporary, deleted after)
+        --trace-fraction F  share of records with trace and span ids, 0..1 (default 0)
+      """;
+
+  public static BenchArgs defaults() {
+    return parse();
+  }
+
+  /** Parses {@code --name value} pairs over the defaults. */
+  public static BenchArgs parse(String... args) {
+    URI otlp = URI.create("http://127.0.0.1:4318");
+    URI api = URI.create("http://127.0.0.1:8080");
+    long records = 1_000_000;
+    int connections = 4;
+    int batch = 1000;
+    Path datasets = Path.of("/work/shared/datasets/loghub");
+    Path dataDir = null;
+    long seed = 42;
+    int needles = CorpusConfig.DEFAULT_NEEDLES;
+    String word = "error";
+    TimeMode timeMode = TimeMode.SPREAD;
+    Duration waitLimit = Duration.ofSeconds(900);
+    int queryRuns = 20;
+    int threads = 2;
+    Path indexDir = null;
+    double traceFraction = CorpusConfig.DEFAULT_TRACE_FRACTION;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (!name.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected '--option value', got '" + name + "'\n" + USAGE);
+      }
+      String v = args[++i];
+      switch (name) {
+        case "--otlp" -> otlp = uri(v);
+        case "--api" -> api = uri(v);
+        case "--records" -> records = positive(name, v, Long.MAX_VALUE);
+        case "--connections" -> connections = (int) positive(name, v, 1024);
+        case "--batch" -> batch = (int) positive(name, v, 1_000_000);
+        case "--datasets" -> datasets = Path.of(v);
+        case "--data-dir" -> dataDir = Path.of(v);
+        case "--seed" -> seed = number(name, v);
+        case "--needles" -> needles = (int) positive(name, v, 1_000_000);
+        case "--word" -> word = word(v);
+        case "--time" -> timeMode = timeMode(v);
+        case "--wait-seconds" -> waitLimit = Duration.ofSeconds(positive(name, v, 86_400));
+        case "--query-runs" -> queryRuns = (int) positive(name, v, 10_000);
+        case "--threads" -> threads = (int) positive(name, v, 256);
+        case "--index-dir" -> indexDir = Path.of(v);
+        case "--trace-fraction" -> traceFraction = fraction(name, v);
+        default -> throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
+      }
+    }
+    return new BenchArgs(otlp, api, records, connections, batch, datasets, dataDir, seed, needles, word,
+        timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction);
+  }
+
+  private static URI uri(String v) {
+    URI u = URI.create(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+      throw new IllegalArgumentException("invalid URL '" + v + "': use http://127.0.0.1:port");
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(u.getHost()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(
+          "URL '" + v + "' is not a loopback address: the benchmark only targets 127.0.0.0/8, localhost or [::1]");
+    }
+    return u;
+  }
+
+  private static long number(String name, String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  private static long positive(String name, String v, long max) {
+    long n = number(name, v);
+    if (n < 1 || n > max) {
+      throw new IllegalArgumentException(name + " must be between 1 and " + max + ", got " + v);
+    }
+    return n;
+  }
+
+  private static double fraction(String name, String v) {
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + v + "'");
+    }
+    return d;
+  }
+
+  private static String word(String v) {
+    if (!v.matches("[A-Za-z]+")) {
+      throw new IllegalArgumentException("--word must be letters only, got '" + v + "'");
+    }
+    return v.toLowerCase(Locale.ROOT);
+  }
+
+  private static TimeMode timeMode(String v) {
+    return switch (v) {
+      case "spread" -> TimeMode.SPREAD;
+      case "now" -> TimeMode.NOW;
+      default -> throw new IllegalArgumentException("--time must be spread or now, got '" + v + "'");
+    };
+  }
+}

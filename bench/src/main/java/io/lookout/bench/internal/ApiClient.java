@@ -1,0 +1,56 @@
+package io.lookout.bench.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** GETs on the Lookout HTTP API, answers parsed as JSON. */
+public final class ApiClient implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient client = OtlpSender.client();
+
+  public ApiClient(URI base) {
+    this.base = base;
+  }
+
+  /** GETs {@code path} with the given query parameters (name, value, name, value...). */
+  public JsonNode get(String path, String... params) throws IOException, InterruptedException {
+    StringBuilder url = new StringBuilder(base.toString()).append(path);
+    for (int i = 0; i + 1 < params.length; i += 2) {
+      url.append(i == 0 ? '?' : '&').append(params[i]).append('=').append(encode(params[i + 1]));
+    }
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(60)).GET().build();
+    HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() != 200) {
+      String body = new String(resp.body(), StandardCharsets.UTF_8);
+      throw new IOException(
+          "GET " + url + " answered " + resp.statusCode() + ": "
+              + body.substring(0, Math.min(300, body.length())));
+    }
+    return JSON.readTree(resp.body());
+  }
+
+  /** Unix seconds with nine fraction digits, as every time parameter accepts. */
+  public static String time(long nanos) {
+    return Math.floorDiv(nanos, 1_000_000_000L) + "." + String.format("%09d", Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private static String encode(String v) {
+    return URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

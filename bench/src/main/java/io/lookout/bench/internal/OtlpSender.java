@@ -1,0 +1,166 @@
+package io.lookout.bench.internal;
+
+import io.lookout.bench.OtlpBatch;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Posts OTLP/HTTP protobuf batches from several threads, one HTTP/1.1 connection each, at full
+ * speed; retries a batch on 429/503 after its {@code Retry-After} and on connection errors.
+ */
+public final class OtlpSender {
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  static final int MAX_CONSECUTIVE_IO_ERRORS = 20;
+
+  /**
+   * What a send did.
+   *
+   * @param startNanos {@link System#nanoTime()} before the first request
+   * @param endNanos {@link System#nanoTime()} after the last acknowledgement
+   * @param requests successful requests
+   * @param retries retried requests (429, 503 or connection errors)
+   */
+  public record Result(long startNanos, long endNanos, long requests, long retries) {
+    public double seconds() {
+      return (endNanos - startNanos) / 1e9;
+    }
+  }
+
+  private OtlpSender() {}
+
+  /**
+   * Sends every batch once successfully.
+   *
+   * @throws IllegalStateException on any other HTTP status, too many connection errors in a row,
+   *     or when {@code deadline} passes
+   */
+  public static Result send(
+      URI endpoint, List<OtlpBatch> batches, int connections, Duration deadline, PrintStream log)
+      throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong requests = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    long deadlineNanos = start + deadline.toNanos();
+    int tenth = Math.max(1, batches.size() / 10);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      threads.add(
+          Thread.ofPlatform().name("otlp-sender-" + c).start(() -> {
+            try (HttpClient client = client()) {
+              for (int b = next.getAndIncrement(); b < batches.size() && failure.get() == null;
+                  b = next.getAndIncrement()) {
+                sendOne(client, endpoint, batches.get(b), deadlineNanos, retries);
+                requests.incrementAndGet();
+                int d = done.incrementAndGet();
+                if (d % tenth == 0) {
+                  log.printf("  sent %d/%d batches (%d retries)%n", d, batches.size(), retries.get());
+                }
+              }
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+            } catch (InterruptedException e) {
+              failure.compareAndSet(null, new IllegalStateException("sender interrupted", e));
+            }
+          }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return new Result(start, System.nanoTime(), requests.get(), retries.get());
+  }
+
+  static HttpClient client() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  private static void sendOne(
+      HttpClient client, URI endpoint, OtlpBatch batch, long deadlineNanos, AtomicLong retries)
+      throws InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(120))
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.payload()))
+            .build();
+    int ioErrors = 0;
+    while (true) {
+      if (System.nanoTime() > deadlineNanos) {
+        throw new IllegalStateException(
+            "deadline passed before " + endpoint + " accepted every batch: raise --wait-seconds or check the server");
+      }
+      HttpResponse<String> resp;
+      try {
+        resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        if (++ioErrors > MAX_CONSECUTIVE_IO_ERRORS) {
+          throw new IllegalStateException(
+              "posting to " + endpoint + " failed " + ioErrors + " times in a row: " + e, e);
+        }
+        retries.incrementAndGet();
+        Thread.sleep(500);
+        continue;
+      }
+      ioErrors = 0;
+      int status = resp.statusCode();
+      if (status >= 200 && status < 300) {
+        return;
+      }
+      if (status == 429 || status == 503) {
+        retries.incrementAndGet();
+        Duration wait = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
+        long left = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        Thread.sleep(Math.min(wait.toMillis(), left));
+        continue;
+      }
+      String body = resp.body();
+      throw new IllegalStateException(
+          "posting to " + endpoint + " answered " + status + ": "
+              + body.substring(0, Math.min(200, body.length())));
+    }
+  }
+
+  /** Seconds or an HTTP date; 1 s when absent or unreadable; at most 30 s. */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return DEFAULT_RETRY_AFTER;
+    }
+    Duration d;
+    try {
+      d = Duration.ofMillis((long) (Double.parseDouble(header.trim()) * 1000));
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+      } catch (DateTimeParseException e2) {
+        d = DEFAULT_RETRY_AFTER;
+      }
+    }
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+  }
+}

@@ -1,0 +1,188 @@
+package io.lookout.ingest.internal;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.lookout.ingest.OtlpDecoder;
+import io.lookout.model.LogRecord;
+import io.lookout.model.LookoutException;
+import io.lookout.model.Span;
+import io.lookout.model.spi.AppendResult;
+import io.lookout.model.spi.LogStore;
+import io.lookout.model.spi.MetricStore;
+import io.lookout.model.spi.SpanStore;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Transport-independent part of an export: parse the payload, decode, append to storage, build
+ * the Export*ServiceResponse (with partial success when anything was rejected).
+ */
+public final class ExportPipeline {
+  /** Payload encodings. */
+  public enum Format { PROTOBUF, JSON }
+
+  /** The response to send and what it counted. */
+  public record Reply(Message response, long accepted, long rejected) {}
+
+  static final String STORAGE_REASON = "storage";
+
+  private final LogStore logs;
+  private final SpanStore spans;
+  private final MetricStore metrics;
+  private final IngestMetrics counters;
+  private final OtlpDecoder decoder;
+  private final OtlpJson json;
+
+  public ExportPipeline(LogStore logs, SpanStore spans, MetricStore metrics, long maxRequestBytes,
+      IngestMetrics counters, OtlpDecoder decoder) {
+    this.logs = logs;
+    this.spans = spans;
+    this.metrics = metrics;
+    this.counters = counters;
+    this.decoder = decoder;
+    this.json = new OtlpJson(maxRequestBytes);
+  }
+
+  /**
+   * Parses {@code data[0, len)}, decodes it and starts the append. Runs on a worker thread (the
+   * payload can be large); the returned future completes once storage has answered.
+   *
+   * @throws LookoutException bad_data when the payload cannot be decoded
+   */
+  public CompletableFuture<Reply> export(Signal signal, String tenant, byte[] data, int len, Format format,
+      String transport) {
+    return switch (signal) {
+      case LOGS -> exportLogs(tenant, parse(data, len, format, "ExportLogsServiceRequest",
+          ExportLogsServiceRequest.newBuilder(), ExportLogsServiceRequest::parseFrom), transport);
+      case TRACES -> exportSpans(tenant, parse(data, len, format, "ExportTraceServiceRequest",
+          ExportTraceServiceRequest.newBuilder(), ExportTraceServiceRequest::parseFrom), transport);
+      case METRICS -> {
+        ExportMetricsServiceRequest req = parse(data, len, format, "ExportMetricsServiceRequest",
+            ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom);
+        byte[] raw = format == Format.JSON ? req.toByteArray() : (len == data.length ? data : Arrays.copyOf(data, len));
+        yield exportMetrics(tenant, req, raw, transport);
+      }
+    };
+  }
+
+  private CompletableFuture<Reply> exportLogs(String tenant, ExportLogsServiceRequest req, String transport) {
+    OtlpDecoder.Result<LogRecord> decoded = decoder.logs(req);
+    countRejections(Signal.LOGS, decoded.rejectedByReason());
+    Supplier<CompletableFuture<AppendResult>> append = () -> logs.append(tenant, decoded.records());
+    return store(Signal.LOGS, transport, decoded.records().size(), decoded.rejected(), decoded.message(), append)
+        .thenApply(o -> new Reply(logsResponse(o), o.accepted, o.rejected));
+  }
+
+  private CompletableFuture<Reply> exportSpans(String tenant, ExportTraceServiceRequest req, String transport) {
+    OtlpDecoder.Result<Span> decoded = decoder.spans(req);
+    countRejections(Signal.TRACES, decoded.rejectedByReason());
+    Supplier<CompletableFuture<AppendResult>> append = () -> spans.append(tenant, decoded.records());
+    return store(Signal.TRACES, transport, decoded.records().size(), decoded.rejected(), decoded.message(), append)
+        .thenApply(o -> new Reply(traceResponse(o), o.accepted, o.rejected));
+  }
+
+  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, byte[] raw,
+      String transport) {
+    int points = OtlpDecoder.dataPoints(req);
+    Supplier<CompletableFuture<AppendResult>> append = () -> metrics.appendOtlp(tenant, raw, points);
+    return store(Signal.METRICS, transport, points, 0, "", append)
+        .thenApply(o -> new Reply(metricsResponse(o), o.accepted, o.rejected));
+  }
+
+  private record Outcome(long accepted, long rejected, String message) {}
+
+  private CompletableFuture<Outcome> store(Signal signal, String transport, long toStore, long rejectedByDecoder,
+      String decoderMessage, Supplier<CompletableFuture<AppendResult>> append) {
+    if (toStore == 0) {
+      return CompletableFuture.completedFuture(new Outcome(0, rejectedByDecoder, decoderMessage));
+    }
+    CompletableFuture<AppendResult> pending;
+    try {
+      pending = append.get();
+    } catch (RuntimeException e) { // the SPI fails the future, but be safe against a throwing store
+      pending = CompletableFuture.failedFuture(e);
+    }
+    return pending.thenApply(r -> {
+      counters.accepted(signal, transport, r.accepted());
+      counters.rejected(signal, STORAGE_REASON, r.rejected());
+      String message = decoderMessage;
+      if (r.rejected() > 0) {
+        String storage = r.message() == null || r.message().isBlank()
+            ? "storage rejected " + r.rejected() + " " + signal.items()
+            : r.message();
+        message = message.isEmpty() ? storage : message + "; " + storage;
+      }
+      return new Outcome(r.accepted(), rejectedByDecoder + r.rejected(), message);
+    });
+  }
+
+  private void countRejections(Signal signal, Map<String, Long> byReason) {
+    byReason.forEach((reason, n) -> counters.rejected(signal, reason, n));
+  }
+
+  private static ExportLogsServiceResponse logsResponse(Outcome o) {
+    ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
+    if (o.rejected > 0) {
+      b.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+          .setRejectedLogRecords(o.rejected).setErrorMessage(o.message));
+    }
+    return b.build();
+  }
+
+  private static ExportTraceServiceResponse traceResponse(Outcome o) {
+    ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
+    if (o.rejected > 0) {
+      b.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+          .setRejectedSpans(o.rejected).setErrorMessage(o.message));
+    }
+    return b.build();
+  }
+
+  private static ExportMetricsServiceResponse metricsResponse(Outcome o) {
+    ExportMetricsServiceResponse.Builder b = ExportMetricsServiceResponse.newBuilder();
+    if (o.rejected > 0) {
+      b.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+          .setRejectedDataPoints(o.rejected).setErrorMessage(o.message));
+    }
+    return b.build();
+  }
+
+  @FunctionalInterface
+  private interface ProtoParser<M> {
+    M parse(CodedInputStream in) throws java.io.IOException;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <M extends Message> M parse(byte[] data, int len, Format format, String what,
+      Message.Builder builder, ProtoParser<M> parser) {
+    if (format == Format.JSON) {
+      return (M) json.parse(data, 0, len, builder, what).build();
+    }
+    try {
+      return parser.parse(CodedInputStream.newInstance(data, 0, len));
+    } catch (InvalidProtocolBufferException e) {
+      throw LookoutException.badData("invalid protobuf " + what + ": " + lowerFirst(e.getMessage()));
+    } catch (java.io.IOException e) {
+      throw LookoutException.badData("cannot read protobuf " + what + ": " + lowerFirst(e.getMessage()));
+    }
+  }
+
+  private static String lowerFirst(String s) {
+    if (s == null || s.isEmpty()) {
+      return "malformed message";
+    }
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+}

@@ -1,0 +1,135 @@
+package io.lookout.ingest;
+
+import io.lookout.model.LogRecord;
+import io.lookout.model.LookoutException;
+import io.lookout.model.Span;
+import io.lookout.model.spi.AppendResult;
+import io.lookout.model.spi.CheckResult;
+import io.lookout.model.spi.FieldValues;
+import io.lookout.model.spi.Histogram;
+import io.lookout.model.spi.LogPage;
+import io.lookout.model.spi.LogQuery;
+import io.lookout.model.spi.LogStore;
+import io.lookout.model.spi.MetricStore;
+import io.lookout.model.spi.SpanStore;
+import io.lookout.model.spi.Trace;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** In-memory SPI implementations that record what they receive and can be told how to answer. */
+final class MemoryStores {
+  final Logs logs = new Logs();
+  final Spans spans = new Spans();
+  final Metrics metrics = new Metrics();
+
+  void reset() {
+    logs.reset();
+    spans.reset();
+    metrics.reset();
+  }
+
+  /** One append call as the store saw it. */
+  record Batch<T>(String tenant, List<T> items) {}
+
+  /** The metric store's view: raw request bytes and the announced data point count. */
+  record MetricBatch(String tenant, byte[] request, int dataPoints) {}
+
+  /** Records appends; answers with all accepted unless told otherwise. */
+  abstract static class Recorder<B> {
+    final List<B> batches = new CopyOnWriteArrayList<>();
+    private volatile Function<Long, CompletableFuture<AppendResult>> answer = MemoryStores::acceptAll;
+
+    void reset() {
+      batches.clear();
+      answer = MemoryStores::acceptAll;
+    }
+
+    /** Fails every append with OVERLOADED and the given retry delay, as a store whose indexer is behind. */
+    void overloaded(int retryAfterSeconds) {
+      answer = n -> CompletableFuture.failedFuture(
+          LookoutException.overloaded("indexer is behind: retry later", retryAfterSeconds));
+    }
+
+    /** Accepts all but {@code rejected} records, with a message. */
+    void rejecting(long rejected, String message) {
+      answer = n -> CompletableFuture.completedFuture(new AppendResult(n - rejected, rejected, message));
+    }
+
+    /** Fails every append with an unexpected exception (a bug in storage). */
+    void broken() {
+      answer = n -> CompletableFuture.failedFuture(new IllegalStateException("simulated storage bug"));
+    }
+
+    CompletableFuture<AppendResult> record(B batch, long n) {
+      batches.add(batch);
+      return answer.apply(n);
+    }
+
+    public CheckResult check() {
+      return CheckResult.OK;
+    }
+
+    public void close() {}
+  }
+
+  static CompletableFuture<AppendResult> acceptAll(long n) {
+    return CompletableFuture.completedFuture(AppendResult.all(n));
+  }
+
+  static final class Logs extends Recorder<Batch<LogRecord>> implements LogStore {
+    @Override
+    public CompletableFuture<AppendResult> append(String tenant, List<LogRecord> records) {
+      return record(new Batch<>(tenant, List.copyOf(records)), records.size());
+    }
+
+    List<LogRecord> all() {
+      return batches.stream().flatMap(b -> b.items().stream()).toList();
+    }
+
+    @Override
+    public LogPage search(LogQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Histogram histogram(LogQuery query, long stepNanos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> fieldNames(String tenant, long startNanos, long endNanos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public FieldValues fieldValues(LogQuery query, String field, int limit) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  static final class Spans extends Recorder<Batch<Span>> implements SpanStore {
+    @Override
+    public CompletableFuture<AppendResult> append(String tenant, List<Span> spans) {
+      return record(new Batch<>(tenant, List.copyOf(spans)), spans.size());
+    }
+
+    List<Span> all() {
+      return batches.stream().flatMap(b -> b.items().stream()).toList();
+    }
+
+    @Override
+    public Optional<Trace> trace(String tenant, String traceId, int maxSpans, long timeoutMillis) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  static final class Metrics extends Recorder<MetricBatch> implements MetricStore {
+    @Override
+    public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
+      return record(new MetricBatch(tenant, request.clone(), dataPoints), dataPoints);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.lookout.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QueryConfigTest {
+
+  @Test
+  void emptyEnvironmentGivesDefaults() {
+    QueryConfig c = QueryConfig.fromEnv(Map.of());
+
+    assertThat(c).isEqualTo(QueryConfig.defaults());
+    assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.maxLimit()).isEqualTo(5000);
+    assertThat(c.defaultRange()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.traceMaxSpans()).isEqualTo(10_000);
+    assertThat(c.workers()).isEqualTo(8);
+    assertThat(c.maxPending()).isEqualTo(64);
+  }
+
+  @Test
+  void readsEveryVariable() {
+    QueryConfig c = QueryConfig.fromEnv(Map.of(
+        "LOOKOUT_QUERY_TIMEOUT", "1m30s",
+        "LOOKOUT_QUERY_MAX_LIMIT", "200",
+        "LOOKOUT_QUERY_DEFAULT_RANGE", "15m",
+        "LOOKOUT_TRACE_MAX_SPANS", " 50 ",
+        "LOOKOUT_QUERY_WORKERS", "3",
+        "LOOKOUT_QUERY_MAX_PENDING", "",
+        "UNRELATED", "x"));
+
+    assertThat(c).isEqualTo(new QueryConfig(Duration.ofSeconds(90), 200, Duration.ofMinutes(15), 50, 3, 64));
+  }
+
+  @Test
+  void invalidValuesNameTheVariable() {
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_MAX_LIMIT", "lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid LOOKOUT_QUERY_MAX_LIMIT 'lots': use a positive integer");
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_MAX_LIMIT", "0")))
+        .hasMessage("invalid LOOKOUT_QUERY_MAX_LIMIT '0': use an integer from 1 to 1000000");
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_TIMEOUT", "soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid LOOKOUT_QUERY_TIMEOUT 'soon'");
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_DEFAULT_RANGE", "0s")))
+        .hasMessageStartingWith("invalid LOOKOUT_QUERY_DEFAULT_RANGE");
+  }
+}
