@@ -1,0 +1,170 @@
+package io.lookout.server;
+
+import io.lookout.ingest.IngestConfig;
+import io.lookout.ingest.OtlpGrpcReceiver;
+import io.lookout.ingest.OtlpHttpReceiver;
+import io.lookout.query.QueryApi;
+import io.lookout.query.QueryConfig;
+import io.lookout.storage.LuceneStorage;
+import io.lookout.storage.StorageConfig;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wired server: storage, OTLP receivers on 4317/4318, the HTTP API on 8080. Starting opens
+ * storage (replaying the write-ahead log) before the ingest ports accept anything; the API port
+ * answers {@code /healthz} from the first moment and {@code /readyz} once storage is open.
+ */
+public final class LookoutServer {
+  private static final Logger LOG = LoggerFactory.getLogger(LookoutServer.class);
+  private static final long START_TIMEOUT_SECONDS = 60;
+
+  private final ServerConfig config;
+  private final Vertx vertx;
+  private final PrometheusRegistry registry;
+  private final Health health;
+  private final List<HttpServer> ingestServers = new ArrayList<>();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private HttpServer apiServer;
+  private LuceneStorage storage;
+  private QueryApi queryApi;
+
+  private LookoutServer(ServerConfig config, Vertx vertx, PrometheusRegistry registry) {
+    this.config = config;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.health = new Health();
+  }
+
+  /** Parses every module's configuration from {@code env}, opens storage and binds the ports. */
+  public static LookoutServer start(Map<String, String> env) throws Exception {
+    ServerConfig serverConfig = ServerConfig.fromEnv(env);
+    StorageConfig storageConfig = StorageConfig.fromEnv(env);
+    IngestConfig ingestConfig = IngestConfig.fromEnv(env);
+    QueryConfig queryConfig = QueryConfig.fromEnv(env);
+
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    Vertx vertx = Vertx.vertx();
+    LookoutServer server = new LookoutServer(serverConfig, vertx, registry);
+    try {
+      server.startApi();
+      server.storage = LuceneStorage.open(storageConfig, registry);
+      server.health.storage(server.storage::check);
+      server.queryApi = new QueryApi(
+          vertx, server.storage.logs(), server.storage.spans(), queryConfig, registry, Clock.systemUTC());
+      server.queryApi.mount(server.apiRouter);
+      server.startIngest(ingestConfig);
+      server.health.markReady();
+      LOG.info("lookout ready: api port {}, otlp grpc port {}, otlp http port {}, data dir {}",
+          server.httpPort(), server.otlpGrpcPort(), server.otlpHttpPort(), storageConfig.dataDir());
+      return server;
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
+  }
+
+  private Router apiRouter;
+
+  private void startApi() throws Exception {
+    apiRouter = Router.router(vertx);
+    new OpsRoutes(health, registry).mount(apiRouter);
+    apiServer = await(vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.bindAddress())
+            .setPort(config.httpPort())
+            .setCompressionSupported(true))
+        .requestHandler(apiRouter)
+        .listen());
+  }
+
+  private void startIngest(IngestConfig ingestConfig) throws Exception {
+    OtlpHttpReceiver http = new OtlpHttpReceiver(
+        vertx, storage.logs(), storage.spans(), storage.metrics(), ingestConfig, registry);
+    Router otlpRouter = Router.router(vertx);
+    http.mount(otlpRouter);
+    // No BodyHandler and no transparent decompression: the receivers read and inflate bodies
+    // themselves so that the size limit holds after decompression.
+    ingestServers.add(await(vertx.createHttpServer(OtlpHttpReceiver.serverOptions(config.otlpHttpPort())
+            .setHost(config.bindAddress()))
+        .requestHandler(otlpRouter)
+        .listen()));
+
+    OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(
+        vertx, storage.logs(), storage.spans(), storage.metrics(), ingestConfig, registry);
+    ingestServers.add(await(vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort())
+            .setHost(config.bindAddress()))
+        .requestHandler(grpc.grpcServer())
+        .listen()));
+  }
+
+  public int httpPort() {
+    return apiServer.actualPort();
+  }
+
+  public int otlpHttpPort() {
+    return ingestServers.get(0).actualPort();
+  }
+
+  public int otlpGrpcPort() {
+    return ingestServers.get(1).actualPort();
+  }
+
+  /**
+   * Graceful stop: refuse new connections, let in-flight requests finish (up to the shutdown
+   * timeout), then commit and close storage. Safe to call more than once.
+   */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    health.markStopping();
+    long timeout = config.shutdownTimeoutMillis();
+    List<Future<Void>> shutdowns = new ArrayList<>();
+    for (HttpServer s : ingestServers) {
+      shutdowns.add(s.shutdown(timeout, TimeUnit.MILLISECONDS));
+    }
+    if (apiServer != null) {
+      shutdowns.add(apiServer.shutdown(timeout, TimeUnit.MILLISECONDS));
+    }
+    try {
+      Future.join(shutdowns).toCompletionStage().toCompletableFuture()
+          .get(timeout + 1000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("listeners did not shut down cleanly: {}", e.toString());
+    }
+    if (queryApi != null) {
+      queryApi.close();
+    }
+    if (storage != null) {
+      try {
+        storage.close();
+      } catch (Exception e) {
+        LOG.error("closing storage failed", e);
+      }
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly: {}", e.toString());
+    }
+    LOG.info("lookout stopped");
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+}

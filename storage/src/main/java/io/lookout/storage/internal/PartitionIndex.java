@@ -1,0 +1,159 @@
+package io.lookout.storage.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * One Lucene index: a signal's records of one tenant in one time partition. Tracks the last
+ * committed write-ahead-log sequence, and whether it changed since the last commit and refresh.
+ */
+public final class PartitionIndex {
+  public static final String WAL_SEQ = "wal_seq";
+  private static final String LENGTH_FILE = "lookout.partition";
+
+  public final Signal signal;
+  public final String tenant;
+  public final long startNanos;
+  public final long endNanos;
+  public final Path dir;
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager manager;
+  private volatile long committedSeq;
+  private final AtomicBoolean dirty = new AtomicBoolean();
+  private final AtomicBoolean stale = new AtomicBoolean();
+
+  private PartitionIndex(Signal signal, String tenant, long startNanos, long endNanos, Path dir,
+      Directory directory, IndexWriter writer, SearcherManager manager, long committedSeq) {
+    this.signal = signal;
+    this.tenant = tenant;
+    this.startNanos = startNanos;
+    this.endNanos = endNanos;
+    this.dir = dir;
+    this.directory = directory;
+    this.writer = writer;
+    this.manager = manager;
+    this.committedSeq = committedSeq;
+  }
+
+  /** Opens (creating when absent) the index in {@code dir}. */
+  public static PartitionIndex open(Signal signal, String tenant, long startNanos, long lengthNanos, Path dir)
+      throws IOException {
+    Files.createDirectories(dir);
+    Path lenFile = dir.resolve(LENGTH_FILE);
+    if (Files.exists(lenFile)) {
+      lengthNanos = Long.parseLong(Files.readString(lenFile, StandardCharsets.US_ASCII).trim());
+    } else {
+      Files.writeString(lenFile, Long.toString(lengthNanos), StandardCharsets.US_ASCII);
+    }
+    Directory directory = FSDirectory.open(dir);
+    IndexWriterConfig cfg = new IndexWriterConfig(Analysis.indexAnalyzer())
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setCodec(new Lucene104Codec(Lucene104Codec.Mode.BEST_COMPRESSION))
+        .setCommitOnClose(false)
+        .setRAMBufferSizeMB(48);
+    IndexWriter writer;
+    try {
+      writer = new IndexWriter(directory, cfg);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+    long seq = -1;
+    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+    if (data != null) {
+      for (Map.Entry<String, String> e : data) {
+        if (WAL_SEQ.equals(e.getKey())) {
+          seq = Long.parseLong(e.getValue());
+        }
+      }
+    }
+    SearcherManager manager = new SearcherManager(writer, null);
+    return new PartitionIndex(signal, tenant, startNanos, startNanos + lengthNanos, dir, directory, writer,
+        manager, seq);
+  }
+
+  public IndexWriter writer() {
+    return writer;
+  }
+
+  public long committedSeq() {
+    return committedSeq;
+  }
+
+  /** Called after documents were added. */
+  public void markChanged() {
+    dirty.set(true);
+    stale.set(true);
+  }
+
+  public boolean overlaps(long from, long to) {
+    return startNanos <= to && endNanos > from;
+  }
+
+  /** Commits when changed since the last commit, noting {@code seq}; the caller blocks indexers. */
+  public boolean commitIfDirty(long seq) throws IOException {
+    if (!dirty.get()) {
+      return false;
+    }
+    writer.setLiveCommitData(Map.of(WAL_SEQ, Long.toString(seq)).entrySet());
+    writer.commit();
+    committedSeq = seq;
+    dirty.set(false);
+    return true;
+  }
+
+  public void refreshIfStale() throws IOException {
+    if (stale.getAndSet(false)) {
+      manager.maybeRefresh();
+    }
+  }
+
+  public void refreshBlocking() throws IOException {
+    stale.set(false);
+    manager.maybeRefreshBlocking();
+  }
+
+  /** A searcher to release with {@link #release}, or null when the index was closed meanwhile. */
+  public IndexSearcher acquire() throws IOException {
+    try {
+      return manager.acquire();
+    } catch (AlreadyClosedException e) {
+      return null;
+    }
+  }
+
+  public void release(IndexSearcher s) throws IOException {
+    manager.release(s);
+  }
+
+  /** The writer's fatal error, if Lucene closed it. */
+  public Throwable tragedy() {
+    return writer.getTragicException();
+  }
+
+  /** Closes without committing (the caller committed first, or is dropping the partition). */
+  public void close() throws IOException {
+    try {
+      manager.close();
+    } finally {
+      try {
+        writer.rollback();
+      } finally {
+        directory.close();
+      }
+    }
+  }
+}

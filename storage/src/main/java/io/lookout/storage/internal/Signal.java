@@ -1,0 +1,34 @@
+package io.lookout.storage.internal;
+
+/** The kinds of data the write-ahead log carries; the code is stored in each entry. */
+public enum Signal {
+  LOGS(1, "logs"),
+  SPANS(2, "spans"),
+  METRICS(3, "metrics");
+
+  private final int code;
+  private final String dirName;
+
+  Signal(int code, String dirName) {
+    this.code = code;
+    this.dirName = dirName;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** Directory under the data directory, also the {@code signal} metric label. */
+  public String dirName() {
+    return dirName;
+  }
+
+  public static Signal ofCode(int code) {
+    for (Signal s : values()) {
+      if (s.code == code) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown signal code " + code);
+  }
+}
