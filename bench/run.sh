@@ -25,11 +25,11 @@ HTTP_PORT="${LOOKOUT_HTTP_PORT:-8080}"
 LUCENE_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
 
 DATASETS=""
-for d in "$ROOT/../shared/datasets/loghub" /work/shared/datasets/loghub; do
+for d in "$ROOT/testdata/loghub" "$ROOT/../shared/datasets/loghub"; do
   if [[ -d "$d" ]]; then DATASETS="$(cd "$d" && pwd)"; break; fi
 done
 if [[ -z "$DATASETS" ]]; then
-  echo "run.sh: loghub samples not found (looked in ../shared/datasets/loghub and /work/shared/datasets/loghub); pass --datasets DIR" >&2
+  echo "run.sh: loghub samples not found (looked in testdata/loghub and ../shared/datasets/loghub); pass --datasets DIR" >&2
 fi
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then

@@ -54,7 +54,7 @@ public record BenchArgs(
         --records N         records to send / index (default 1000000)
         --connections N     sender threads, one connection each (default 4)
         --batch N           records per request (default 1000)
-        --datasets DIR      loghub *.log samples (default /work/shared/datasets/loghub)
+        --datasets DIR      loghub *.log samples (default testdata/loghub)
         --data-dir DIR      server data dir, for bytes on disk (default: not measured)
         --seed N            corpus seed (default 42)
         --needles N         records carrying the needle token (default 100)
@@ -78,7 +78,7 @@ public record BenchArgs(
     long records = 1_000_000;
     int connections = 4;
     int batch = 1000;
-    Path datasets = Path.of("/work/shared/datasets/loghub");
+    Path datasets = Path.of("testdata/loghub");
     Path dataDir = null;
     long seed = 42;
     int needles = CorpusConfig.DEFAULT_NEEDLES;
