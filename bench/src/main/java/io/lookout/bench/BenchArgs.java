@@ -1,5 +1,6 @@
 package io.lookout.bench;
 
+import io.lookout.bench.internal.Summary;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -179,5 +180,26 @@ public record BenchArgs(
       case "now" -> TimeMode.NOW;
       default -> throw new IllegalArgumentException("--time must be spread or now, got '" + v + "'");
     };
+  }
+
+  /** One benchmark run: progress to {@code log}, a summary back. */
+  @FunctionalInterface
+  public interface Runner {
+    Summary run(BenchArgs args, java.io.PrintStream log) throws Exception;
+  }
+
+  /** Shared {@code main}: parses the arguments (exit 2 with the message when bad), runs, prints the row. */
+  static void runMain(String[] args, Runner runner) throws Exception {
+    BenchArgs a;
+    try {
+      a = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Summary s = runner.run(a, System.err);
+    System.out.println(Summary.HEADER);
+    System.out.println(s.row());
   }
 }

@@ -26,17 +26,7 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a;
-    try {
-      a = BenchArgs.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    Summary s = run(a, System.err);
-    System.out.println(Summary.HEADER);
-    System.out.println(s.row());
+    BenchArgs.runMain(args, LoadGenerator::run);
   }
 
   /** Runs the whole benchmark; progress goes to {@code log}. */

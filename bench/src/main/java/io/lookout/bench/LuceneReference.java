@@ -56,17 +56,7 @@ public final class LuceneReference {
   private LuceneReference() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs a;
-    try {
-      a = BenchArgs.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
-    Summary s = run(a, System.err);
-    System.out.println(Summary.HEADER);
-    System.out.println(s.row());
+    BenchArgs.runMain(args, LuceneReference::run);
   }
 
   /** Indexes, commits, measures; deletes the index afterwards unless {@code --index-dir} was given. */

@@ -131,6 +131,7 @@ public final class LookoutServer {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    LOG.info("stopping: refusing new connections, finishing in-flight requests, then committing");
     health.markStopping();
     long timeout = config.shutdownTimeoutMillis();
     List<Future<Void>> shutdowns = new ArrayList<>();

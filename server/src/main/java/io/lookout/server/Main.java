@@ -25,10 +25,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runnable stop = () -> {
-      LOG.info("shutdown requested");
-      server.stop();
-    };
+    Runnable stop = server::stop;
     // SIGTERM / SIGINT: stop accepting, finish in-flight requests, commit, exit 0.
     for (String sig : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(sig), s -> {
