@@ -17,6 +17,13 @@ public final class IndexQueue {
   private final Condition notEmpty = lock.newCondition();
   private final Condition drained = lock.newCondition();
   private long reservedBytes;
+  /** Drain rate: bytes released in the current window, its start, and the last full window's rate. */
+  private long windowBytes;
+  private long windowStartNanos = System.nanoTime();
+  private double drainBytesPerSecond;
+
+  private static final long WINDOW_NANOS = 1_000_000_000L;
+  static final int MAX_RETRY_SECONDS = 30;
 
   public IndexQueue(long budgetBytes) {
     this.budgetBytes = budgetBytes;
@@ -47,6 +54,14 @@ public final class IndexQueue {
     lock.lock();
     try {
       reservedBytes -= bytes;
+      windowBytes += bytes;
+      long now = System.nanoTime();
+      long elapsed = now - windowStartNanos;
+      if (elapsed >= WINDOW_NANOS) {
+        drainBytesPerSecond = windowBytes * 1e9 / elapsed;
+        windowBytes = 0;
+        windowStartNanos = now;
+      }
       if (reservedBytes == 0) {
         drained.signalAll();
       }
@@ -64,9 +79,38 @@ public final class IndexQueue {
     }
   }
 
+  /**
+   * Seconds a refused append of {@code bytes} should wait: the time the indexers need, at their
+   * recent rate, to free that much room; at least 1, at most {@value #MAX_RETRY_SECONDS}.
+   */
+  public int retryAfterSeconds(long bytes) {
+    lock.lock();
+    try {
+      long need = reservedBytes + bytes - budgetBytes;
+      if (drainBytesPerSecond <= 0 || need <= 0) {
+        return 1;
+      }
+      return (int) Math.max(1, Math.min(MAX_RETRY_SECONDS, Math.ceil(need / drainBytesPerSecond)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Seconds the oldest entry waiting for an indexer has waited; 0 when none waits. */
+  public double lagSeconds() {
+    lock.lock();
+    try {
+      WalEntry head = entries.peekFirst();
+      return head == null ? 0 : Math.max(0, System.nanoTime() - head.queuedNanos) / 1e9;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public void add(WalEntry e) {
     lock.lock();
     try {
+      e.queuedNanos = System.nanoTime();
       entries.addLast(e);
       notEmpty.signal();
     } finally {

@@ -1,12 +1,13 @@
 package io.lookout.storage.internal;
 
+import io.lookout.storage.internal.codec.LookoutCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.IndexSearcher;
@@ -61,7 +62,7 @@ public final class PartitionIndex {
     Directory directory = FSDirectory.open(dir);
     IndexWriterConfig cfg = new IndexWriterConfig(Analysis.indexAnalyzer())
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-        .setCodec(new Lucene104Codec(Lucene104Codec.Mode.BEST_COMPRESSION))
+        .setCodec(new LookoutCodec())
         .setCommitOnClose(false)
         .setRAMBufferSizeMB(48);
     IndexWriter writer;
@@ -151,9 +152,23 @@ public final class PartitionIndex {
     } finally {
       try {
         writer.rollback();
+        deleteUnreferencedFiles();
       } finally {
         directory.close();
       }
+    }
+  }
+
+  /**
+   * Segments merged away while near-real-time readers still used them can outlive the writer's
+   * rollback on disk (they would go at the next open). A short-lived writer removes every file no
+   * commit references now, so that a stopped server leaves only its last commit behind.
+   */
+  private void deleteUnreferencedFiles() throws IOException {
+    if (DirectoryReader.indexExists(directory)) {
+      new IndexWriter(directory, new IndexWriterConfig()
+          .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+          .setCommitOnClose(false)).rollback();
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.lookout.storage.internal;
 
-import io.lookout.model.ErrorCode;
 import io.lookout.model.LogRecord;
-import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
@@ -31,10 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StorageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(StorageEngine.class);
-  /** Records per log entry; their index in the entry is the low 20 bits of the document id. */
-  static final int MAX_ENTRY_RECORDS = 1 << 16;
-
-  private final StorageConfig config;
   private final LongSupplier clock;
   private final StorageMetrics metrics;
   private final Wal wal;
@@ -43,18 +37,17 @@ public final class StorageEngine {
   private final IndexSet spans;
   private final MetricSpool metricSpool;
   private final Indexer indexer;
+  private final Appender appender;
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   private final AtomicLong maxDequeued = new AtomicLong(-1);
   private final List<Thread> indexThreads = new ArrayList<>();
   private final ScheduledExecutorService refresher;
   private final ScheduledExecutorService maintenance;
-  private volatile boolean closing;
   private volatile boolean stopIndexers;
   private volatile boolean haltIndexers;
   private volatile String commitFailure;
 
   private StorageEngine(StorageConfig config, StorageMetrics metrics, LongSupplier clock) throws IOException {
-    this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     Path data = config.dataDir();
@@ -65,6 +58,7 @@ public final class StorageEngine {
     this.spans = new IndexSet(Signal.SPANS, data, partitioning);
     this.metricSpool = new MetricSpool(data, partitioning);
     this.indexer = new Indexer(logs, spans, metricSpool, metrics);
+    this.appender = new Appender(config, clock, metrics, wal, queue);
     this.refresher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("lookout-refresh").daemon().factory());
     this.maintenance = Executors.newSingleThreadScheduledExecutor(
@@ -101,7 +95,7 @@ public final class StorageEngine {
     for (PartitionIndex p : e.allIndexes()) {
       p.refreshBlocking();
     }
-    e.wal.start(next, e.new WalListener());
+    e.wal.start(next, e.appender);
     for (int i = 0; i < config.indexThreads(); i++) {
       e.indexThreads.add(Thread.ofPlatform().name("lookout-indexer-" + i).daemon().start(e::indexLoop));
     }
@@ -113,6 +107,8 @@ public final class StorageEngine {
     e.maintenance.scheduleWithFixedDelay(() -> e.safely("retention", e::deleteExpired), 60, 60, TimeUnit.SECONDS);
     metrics.gauge("lookout_storage_index_queue_bytes",
         "bytes accepted but not yet indexed (limit LOOKOUT_INDEX_QUEUE_BYTES)", e.queue::reservedBytes);
+    metrics.gauge("lookout_storage_index_lag_seconds",
+        "age of the oldest entry waiting in the index queue (0 when empty)", e.queue::lagSeconds);
     metrics.gauge("lookout_storage_wal_segments", "write-ahead log segment files", e.wal::segmentCount);
     metrics.gauge("lookout_storage_open_indexes", "open partition indexes", () -> e.allIndexes().size());
     return e;
@@ -135,111 +131,19 @@ public final class StorageEngine {
   }
 
   long retentionCutoff() {
-    return clock.getAsLong() - config.retention().toNanos();
+    return appender.retentionCutoff();
   }
 
   public CompletableFuture<AppendResult> appendLogs(String tenant, List<LogRecord> records) {
-    long cutoff = retentionCutoff();
-    List<LogRecord> kept = new ArrayList<>(records.size());
-    for (LogRecord r : records) {
-      if (r.timestampNanos() >= cutoff) {
-        kept.add(r);
-      }
-    }
-    return appendRecords(Signal.LOGS, tenant, records.size(), kept);
+    return appender.appendLogs(tenant, records);
   }
 
   public CompletableFuture<AppendResult> appendSpans(String tenant, List<Span> records) {
-    long cutoff = retentionCutoff();
-    List<Span> kept = new ArrayList<>(records.size());
-    for (Span s : records) {
-      if (s.startNanos() >= cutoff) {
-        kept.add(s);
-      }
-    }
-    return appendRecords(Signal.SPANS, tenant, records.size(), kept);
-  }
-
-  @SuppressWarnings("unchecked")
-  private CompletableFuture<AppendResult> appendRecords(Signal signal, String tenant, int total, List<?> kept) {
-    long rejected = total - kept.size();
-    String message = "";
-    if (rejected > 0) {
-      metrics.rejectedRecords.labelValues(signal.dirName()).inc(rejected);
-      message = rejected + " of " + total + " records are older than the retention (LOOKOUT_RETENTION="
-          + config.retentionText() + ") and were rejected";
-    }
-    AppendResult result = new AppendResult(kept.size(), rejected, message);
-    if (kept.isEmpty()) {
-      return CompletableFuture.completedFuture(result);
-    }
-    long received = clock.getAsLong();
-    List<WalEntry> entries = new ArrayList<>();
-    for (int from = 0; from < kept.size(); from += MAX_ENTRY_RECORDS) {
-      List<?> chunk = kept.subList(from, Math.min(kept.size(), from + MAX_ENTRY_RECORDS));
-      entries.add(signal == Signal.LOGS
-          ? WalEntry.ofLogs(tenant, received, (List<LogRecord>) chunk, result)
-          : WalEntry.ofSpans(tenant, received, (List<Span>) chunk, result));
-    }
-    CompletableFuture<?>[] futures = new CompletableFuture<?>[entries.size()];
-    for (int i = 0; i < entries.size(); i++) {
-      futures[i] = submit(entries.get(i));
-    }
-    if (futures.length == 1) {
-      return (CompletableFuture<AppendResult>) futures[0];
-    }
-    return CompletableFuture.allOf(futures).thenApply(v -> result);
+    return appender.appendSpans(tenant, records);
   }
 
   public CompletableFuture<AppendResult> appendMetrics(String tenant, byte[] request, int dataPoints) {
-    return submit(WalEntry.ofMetrics(tenant, clock.getAsLong(), request, dataPoints));
-  }
-
-  private CompletableFuture<AppendResult> submit(WalEntry e) {
-    if (closing) {
-      return CompletableFuture.failedFuture(
-          LookoutException.overloaded("storage is shutting down: retry against the restarted server", 5));
-    }
-    long bytes = e.memoryBytes();
-    if (!queue.tryReserve(bytes)) {
-      metrics.overloadedAppends.labelValues(e.signal.dirName()).inc();
-      long queued = queue.reservedBytes();
-      int retry = (int) Math.min(30, Math.max(1, queued / (16L << 20)));
-      return CompletableFuture.failedFuture(LookoutException.overloaded(
-          "indexing is behind: " + queued + " bytes queued, the limit is LOOKOUT_INDEX_QUEUE_BYTES="
-              + queue.budgetBytes() + "; retry after " + retry + "s", retry));
-    }
-    try {
-      wal.submit(e);
-    } catch (RuntimeException ex) {
-      queue.release(bytes);
-      return CompletableFuture.failedFuture(new LookoutException(ErrorCode.INTERNAL,
-          "cannot append to the write-ahead log: " + ex.getMessage(), ex));
-    }
-    return e.future;
-  }
-
-  private final class WalListener implements Wal.Listener {
-    @Override
-    public void durable(List<WalEntry> batch) {
-      for (WalEntry e : batch) {
-        queue.add(e);
-        metrics.appendedRecords.labelValues(e.signal.dirName())
-            .inc(e.signal == Signal.METRICS ? e.dataPoints : e.records.size());
-      }
-      for (WalEntry e : batch) {
-        e.future.complete(e.result);
-      }
-    }
-
-    @Override
-    public void failed(List<WalEntry> batch, Exception cause) {
-      for (WalEntry e : batch) {
-        queue.release(e.memoryBytes());
-        e.future.completeExceptionally(new LookoutException(ErrorCode.INTERNAL,
-            "write-ahead log write failed: " + cause.getMessage(), cause));
-      }
-    }
+    return appender.appendMetrics(tenant, request, dataPoints);
   }
 
   private void indexLoop() {
@@ -387,7 +291,7 @@ public final class StorageEngine {
   }
 
   public CheckResult check() {
-    if (closing) {
+    if (appender.refusing()) {
       return CheckResult.failed("storage is closed");
     }
     Exception walFailure = wal.failure();
@@ -406,10 +310,10 @@ public final class StorageEngine {
 
   /** Refuses new appends, writes and indexes everything accepted, commits and closes. */
   public void close() {
-    if (closing) {
+    if (appender.refusing()) {
       return;
     }
-    closing = true;
+    appender.refuse();
     try {
       wal.close();
     } catch (IOException e) {
@@ -425,7 +329,7 @@ public final class StorageEngine {
 
   /** Test hook: stops everything without committing, as if the process had been killed. */
   public void crash() {
-    closing = true;
+    appender.refuse();
     haltIndexers = true;
     try {
       wal.abandon();

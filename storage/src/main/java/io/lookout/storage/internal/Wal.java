@@ -331,6 +331,10 @@ public final class Wal implements AutoCloseable {
     if (channel != null) {
       channel.close();
     }
+    synchronized (segments) {
+      // nothing more is written: the last segment may go too once a commit covers it
+      active = null;
+    }
   }
 
   /** Test hook for crash simulation: stops the writer without draining, closes the file. */

@@ -32,6 +32,8 @@ public final class WalEntry {
 
   /** Assigned by the log writer (or read back on replay). */
   public volatile long seq = -1;
+  /** {@link System#nanoTime()} when the entry joined the index queue; guarded by the queue lock. */
+  long queuedNanos;
   /** Completed by the log writer once the entry is on disk; null for replayed entries. */
   public final CompletableFuture<AppendResult> future;
   public final AppendResult result;

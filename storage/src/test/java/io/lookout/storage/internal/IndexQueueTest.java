@@ -1,0 +1,36 @@
+package io.lookout.storage.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class IndexQueueTest {
+  private static WalEntry entry() {
+    return WalEntry.ofMetrics("t", 0, new byte[100], 1);
+  }
+
+  @Test
+  void lagIsZeroWhenEmptyAndGrowsWhileAnEntryWaits() throws InterruptedException {
+    IndexQueue q = new IndexQueue(1 << 20);
+    assertThat(q.lagSeconds()).isZero();
+    q.add(entry());
+    long start = System.nanoTime();
+    while (q.lagSeconds() == 0 && System.nanoTime() - start < 5_000_000_000L) {
+      Thread.onSpinWait();
+    }
+    assertThat(q.lagSeconds()).isPositive();
+    assertThat(q.poll(0)).isNotNull();
+    assertThat(q.lagSeconds()).isZero();
+  }
+
+  @Test
+  void retryAfterIsAtLeastOneSecondAndBounded() {
+    IndexQueue q = new IndexQueue(1000);
+    assertThat(q.tryReserve(1000)).isTrue();
+    assertThat(q.tryReserve(10)).isFalse();
+    int retry = q.retryAfterSeconds(10);
+    assertThat(retry).isBetween(1, IndexQueue.MAX_RETRY_SECONDS);
+    q.release(1000);
+    assertThat(q.retryAfterSeconds(10)).isEqualTo(1);
+  }
+}
