@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: builds, starts the server on a fresh data dir, runs the load generator
-# against it, stops the server (SIGTERM), runs the bare-Lucene reference on the same records,
-# and prints both results as Markdown table rows.
+# against it, stops the server (SIGTERM), runs the bare-Lucene reference on the same records
+# (logs mode only), and prints both results as Markdown table rows.
 #
 #   bench/run.sh --records 1000000          # any LoadGenerator option passes through
+#   bench/run.sh --signal traces --spans 2000000   # traces mode: no Lucene reference, bytes per span
 #
 # Environment: JAVA_HOME (a JDK 21+, else /usr/lib/jvm/temurin-25-jdk-amd64),
 # LOOKOUT_OTLP_HTTP_PORT (4318), LOOKOUT_HTTP_PORT (8080), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
@@ -24,11 +25,18 @@ OTLP_PORT="${LOOKOUT_OTLP_HTTP_PORT:-4318}"
 HTTP_PORT="${LOOKOUT_HTTP_PORT:-8080}"
 LUCENE_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
 
+SIGNAL=logs
+prev=""
+for arg in "$@"; do
+  [[ "$prev" == "--signal" ]] && SIGNAL="$arg"
+  prev="$arg"
+done
+
 DATASETS=""
 for d in "$ROOT/testdata/loghub" "$ROOT/../shared/datasets/loghub"; do
   if [[ -d "$d" ]]; then DATASETS="$(cd "$d" && pwd)"; break; fi
 done
-if [[ -z "$DATASETS" ]]; then
+if [[ -z "$DATASETS" && "$SIGNAL" == logs ]]; then
   echo "run.sh: loghub samples not found (looked in testdata/loghub and ../shared/datasets/loghub); pass --datasets DIR" >&2
 fi
 
@@ -114,14 +122,18 @@ echo "== stopping the server" >&2
 stop_server
 DISK_AFTER=$(du -sb "$DATA_DIR" | cut -f1)
 BODY_BYTES=$(sed -n 's/^body_bytes=//p' "$WORK/generator.log" | tail -n 1)
-if [[ -n "$BODY_BYTES" ]]; then
+SPANS=$(sed -n 's/^spans=//p' "$WORK/generator.log" | tail -n 1)
+if [[ "$SIGNAL" == traces && -n "$SPANS" ]]; then
+  PER_SPAN=$(awk -v d="$DISK_AFTER" -v s="$SPANS" 'BEGIN { printf "%.1f", d / s }')
+  echo "server data dir after shutdown: $DISK_AFTER bytes = $PER_SPAN bytes per span ($SPANS spans)" | tee "$WORK/disk.txt" >&2
+elif [[ -n "$BODY_BYTES" ]]; then
   RATIO=$(awk -v d="$DISK_AFTER" -v b="$BODY_BYTES" 'BEGIN { printf "%.2f", d / b }')
   echo "server data dir after shutdown: $DISK_AFTER bytes = $RATIO bytes per body byte" | tee "$WORK/disk.txt" >&2
 else
   echo "server data dir after shutdown: $DISK_AFTER bytes" | tee "$WORK/disk.txt" >&2
 fi
 
-if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 ]]; then
+if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == logs ]]; then
   echo "== bare Lucene reference" >&2
   # shellcheck disable=SC2086
   "$JAVA" "${LUCENE_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.lookout.bench.LuceneReference \

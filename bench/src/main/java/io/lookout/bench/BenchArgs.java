@@ -1,6 +1,6 @@
 package io.lookout.bench;
 
-import io.lookout.bench.internal.Summary;
+import io.lookout.bench.internal.ResultRow;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param threads indexing threads of the Lucene reference
  * @param indexDir where the Lucene reference writes (null: a temporary directory, deleted after)
  * @param traceFraction share of records with a trace and span id
+ * @param signal logs or traces
+ * @param spans spans to send in traces mode (about: whole traces of 5 to 15 spans)
  */
 public record BenchArgs(
     URI otlp,
@@ -45,7 +47,9 @@ public record BenchArgs(
     int queryRuns,
     int threads,
     Path indexDir,
-    double traceFraction) {
+    double traceFraction,
+    Signal signal,
+    long spans) {
 
   static final String USAGE =
       """
@@ -66,6 +70,11 @@ public record BenchArgs(
         --threads N         Lucene reference indexing threads (default 2)
         --index-dir DIR     Lucene reference index dir (default: temporary, deleted after)
         --trace-fraction F  share of records with trace and span ids, 0..1 (default 0)
+        --signal logs|traces  what to send (default logs); in traces mode --records, --datasets,
+                            --needles, --word and --trace-fraction are ignored
+        --spans N           traces mode: about N spans, in traces of 5 to 15 (default 1000000);
+                            --batch counts spans, --query-runs defaults to 50, --time spread
+                            spreads over the last hour
       """;
 
   public static BenchArgs defaults() {
@@ -86,10 +95,12 @@ public record BenchArgs(
     String word = "error";
     TimeMode timeMode = TimeMode.SPREAD;
     Duration waitLimit = Duration.ofSeconds(900);
-    int queryRuns = 20;
+    int queryRuns = -1;
     int threads = 2;
     Path indexDir = null;
     double traceFraction = CorpusConfig.DEFAULT_TRACE_FRACTION;
+    Signal signal = Signal.LOGS;
+    long spans = 1_000_000;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (!name.startsWith("--") || i + 1 >= args.length) {
@@ -113,11 +124,16 @@ public record BenchArgs(
         case "--threads" -> threads = (int) positive(name, v, 256);
         case "--index-dir" -> indexDir = Path.of(v);
         case "--trace-fraction" -> traceFraction = fraction(name, v);
+        case "--signal" -> signal = signal(v);
+        case "--spans" -> spans = positive(name, v, 1L << 40);
         default -> throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
       }
     }
+    if (queryRuns < 0) {
+      queryRuns = signal == Signal.TRACES ? 50 : 20;
+    }
     return new BenchArgs(otlp, api, records, connections, batch, datasets, dataDir, seed, needles, word,
-        timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction);
+        timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction, signal, spans);
   }
 
   private static URI uri(String v) {
@@ -174,6 +190,14 @@ public record BenchArgs(
     return v.toLowerCase(Locale.ROOT);
   }
 
+  private static Signal signal(String v) {
+    return switch (v) {
+      case "logs" -> Signal.LOGS;
+      case "traces" -> Signal.TRACES;
+      default -> throw new IllegalArgumentException("--signal must be logs or traces, got '" + v + "'");
+    };
+  }
+
   private static TimeMode timeMode(String v) {
     return switch (v) {
       case "spread" -> TimeMode.SPREAD;
@@ -185,7 +209,7 @@ public record BenchArgs(
   /** One benchmark run: progress to {@code log}, a summary back. */
   @FunctionalInterface
   public interface Runner {
-    Summary run(BenchArgs args, java.io.PrintStream log) throws Exception;
+    ResultRow run(BenchArgs args, java.io.PrintStream log) throws Exception;
   }
 
   /** Shared {@code main}: parses the arguments (exit 2 with the message when bad), runs, prints the row. */
@@ -198,8 +222,8 @@ public record BenchArgs(
       System.exit(2);
       return;
     }
-    Summary s = runner.run(a, System.err);
-    System.out.println(Summary.HEADER);
+    ResultRow s = runner.run(a, System.err);
+    System.out.println(s.header());
     System.out.println(s.row());
   }
 }

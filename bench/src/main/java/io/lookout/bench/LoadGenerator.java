@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * End-to-end load generator: sends the corpus to a running server over OTLP/HTTP, waits until
- * every record is searchable, then times four searches.
+ * every record is searchable, then times four searches; with {@code --signal traces} it runs
+ * {@link TraceLoad} instead.
  *
  * <p>{@code java -jar lookout-bench.jar --records 1000000 --data-dir /tmp/lookout-data}; see
  * {@link BenchArgs#USAGE} for every option.
@@ -26,7 +27,7 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs.runMain(args, LoadGenerator::run);
+    BenchArgs.runMain(args, (a, log) -> a.signal() == Signal.TRACES ? TraceLoad.run(a, log) : run(a, log));
   }
 
   /** Runs the whole benchmark; progress goes to {@code log}. */

@@ -61,6 +61,10 @@ public final class LuceneReference {
 
   /** Indexes, commits, measures; deletes the index afterwards unless {@code --index-dir} was given. */
   public static Summary run(BenchArgs a, PrintStream log) throws IOException, InterruptedException {
+    if (a.signal() != Signal.LOGS) {
+      throw new IllegalArgumentException("the Lucene reference indexes logs only, got --signal traces: drop it"
+          + " or run the load generator");
+    }
     Workload work = Workload.prepare(a, log);
     Path dir = a.indexDir() != null ? a.indexDir() : Files.createTempDirectory("lookout-lucene-ref");
     try {

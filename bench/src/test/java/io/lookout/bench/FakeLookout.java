@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the Lookout server on a loopback port: OTLP/HTTP logs in, the four query
- * endpoints out. Refuses the first {@code refusals} posts with 429, and makes records searchable
+ * endpoints out; traces through {@link FakeTraces}. Refuses the first {@code refusals} posts with 429, and makes records searchable
  * only a few hundred per histogram poll, so the generator has to retry and to wait.
  */
 final class FakeLookout implements AutoCloseable {
@@ -34,6 +34,7 @@ final class FakeLookout implements AutoCloseable {
   private final HttpServer api;
   private final List<Stored> records = new ArrayList<>();
   private final AtomicInteger refusals;
+  private final FakeTraces traces;
   private final AtomicInteger posts = new AtomicInteger();
   private int polls;
 
@@ -43,13 +44,16 @@ final class FakeLookout implements AutoCloseable {
 
   FakeLookout(int refusals, int otlpPort, int apiPort) throws IOException {
     this.refusals = new AtomicInteger(refusals);
+    this.traces = new FakeTraces(refusals, refusals);
     otlp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), otlpPort), 0);
     otlp.setExecutor(Executors.newFixedThreadPool(4));
     otlp.createContext("/v1/logs", this::ingest);
+    otlp.createContext("/v1/traces", traces::ingest);
     otlp.start();
     api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), apiPort), 0);
     api.setExecutor(Executors.newFixedThreadPool(2));
     api.createContext("/api/v1/logs", this::query);
+    api.createContext("/api/v1/traces", traces::query);
     api.createContext("/readyz", ex -> send(ex, 200, "{\"status\":\"success\"}"));
     api.start();
   }
@@ -74,6 +78,10 @@ final class FakeLookout implements AutoCloseable {
 
   URI apiUri() {
     return URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+  }
+
+  FakeTraces traces() {
+    return traces;
   }
 
   synchronized List<Stored> records() {

@@ -5,14 +5,20 @@ import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
+import io.lookout.model.spi.DependencyEdge;
 import io.lookout.model.spi.FieldValues;
 import io.lookout.model.spi.Histogram;
 import io.lookout.model.spi.LogPage;
 import io.lookout.model.spi.LogQuery;
 import io.lookout.model.spi.LogStore;
 import io.lookout.model.spi.MetricStore;
+import io.lookout.model.spi.Operation;
+import io.lookout.model.spi.RedPoint;
+import io.lookout.model.spi.RedQuery;
 import io.lookout.model.spi.SpanStore;
 import io.lookout.model.spi.Trace;
+import io.lookout.model.spi.TracePage;
+import io.lookout.model.spi.TraceQuery;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -122,6 +128,31 @@ final class MemoryStores {
 
     @Override
     public Optional<Trace> trace(String tenant, String traceId, int maxSpans, long timeoutMillis) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public TracePage searchTraces(TraceQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> services(String tenant, long startNanos, long endNanos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Operation> operations(String tenant, String service, long startNanos, long endNanos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<DependencyEdge> dependencies(String tenant, long startNanos, long endNanos, long timeoutMillis) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<RedPoint> red(RedQuery query) {
       throw new UnsupportedOperationException();
     }
   }

@@ -2,38 +2,33 @@ package io.lookout.query;
 
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
-import io.lookout.model.Tenant;
 import io.lookout.model.spi.Direction;
 import io.lookout.model.spi.LogQuery;
 import io.lookout.model.spi.LogStore;
 import io.lookout.model.spi.SpanStore;
-import io.lookout.model.spi.Trace;
 import io.lookout.query.ApiResponses.DataWriter;
 import io.lookout.query.internal.Json;
 import io.lookout.query.internal.Params;
 import io.lookout.query.internal.QueryMetrics;
+import io.lookout.query.internal.Runner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The native query API on {@code /api/v1/logs...} and {@code /api/v1/traces/{id}}, over the
- * storage SPI. Parameters are validated on the event loop; storage calls and JSON rendering run
+ * The query APIs over the storage SPI: native logs ({@code /api/v1/logs...}) and traces
+ * ({@code /api/v1/traces...}, see {@link TraceRoutes}), and Jaeger's query API
+ * ({@code /jaeger/api/...}, see {@link JaegerRoutes}); the routes are listed in the package
+ * documentation. Parameters are validated on the event loop; storage calls and JSON rendering run
  * on a dedicated worker pool, at most {@link QueryConfig#maxPending()} at a time.
  */
 public final class QueryApi implements AutoCloseable {
@@ -42,20 +37,14 @@ public final class QueryApi implements AutoCloseable {
   static final int MAX_VALUES_LIMIT = 1000;
   /** Largest form body accepted on POST. */
   static final long MAX_FORM_BYTES = 1024 * 1024;
-  /** Time the API waits beyond the storage timeout before answering 503 timeout itself. */
-  static final long TIMEOUT_GRACE_MILLIS = 2000;
 
-  /** Numbers the worker pools: a shared executor with the same name would share its threads. */
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
-
-  private final Vertx vertx;
   private final LogStore logStore;
-  private final SpanStore spanStore;
   private final QueryConfig config;
   private final QueryMetrics metrics;
   private final Clock clock;
-  private final WorkerExecutor workers;
-  private final AtomicInteger pending = new AtomicInteger();
+  private final Runner runner;
+  private final TraceRoutes traces;
+  private final JaegerRoutes jaeger;
 
   public QueryApi(
       Vertx vertx,
@@ -64,21 +53,22 @@ public final class QueryApi implements AutoCloseable {
       QueryConfig config,
       PrometheusRegistry registry,
       Clock clock) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(vertx, "vertx");
     this.logStore = Objects.requireNonNull(logStore, "logStore");
-    this.spanStore = Objects.requireNonNull(spanStore, "spanStore");
+    Objects.requireNonNull(spanStore, "spanStore");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = new QueryMetrics(Objects.requireNonNull(registry, "registry"));
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.workers = vertx.createSharedWorkerExecutor(
-        "lookout-query-" + INSTANCES.incrementAndGet(), config.workers(),
-        config.timeout().toMillis() + TIMEOUT_GRACE_MILLIS * 10, TimeUnit.MILLISECONDS);
+    this.runner = new Runner(vertx, config.workers(), config.timeout(), config.maxPending());
+    this.traces = new TraceRoutes(logStore, spanStore, config, runner, this::nowNanos);
+    this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
   }
 
   /**
-   * Adds the routes, a 405 envelope for other methods on them, a 404 envelope for any unknown
-   * {@code /api/...} path (routed last, so routes mounted later still win), and the envelope
-   * failure handler for {@code /api/*}.
+   * Adds the native and Jaeger routes, a 405 envelope for other methods on them, a 404 envelope
+   * for any unknown {@code /api/...} or {@code /jaeger/api/...} path (routed last, so routes
+   * mounted later still win), and the failure handlers of {@code /api/*} (native envelope) and
+   * {@code /jaeger/api/*} (Jaeger's envelope).
    */
   public void mount(Router router) {
     router.route("/api/*").failureHandler(ApiResponses.failureHandler());
@@ -86,7 +76,14 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/api/v1/logs/histogram", "logs_histogram", true, this::histogram);
     endpoint(router, "/api/v1/logs/fields", "logs_fields", true, this::fields);
     endpoint(router, "/api/v1/logs/fields/:name/values", "logs_field_values", true, this::fieldValues);
-    endpoint(router, "/api/v1/traces/:traceId", "trace", false, this::trace);
+    // the fixed trace paths come before /api/v1/traces/:traceId, which would capture them
+    endpoint(router, "/api/v1/traces", "traces", false, traces::search);
+    endpoint(router, "/api/v1/traces/services", "trace_services", false, traces::services);
+    endpoint(router, "/api/v1/traces/services/:service/operations", "trace_operations", false, traces::operations);
+    endpoint(router, "/api/v1/traces/dependencies", "trace_dependencies", false, traces::dependencies);
+    endpoint(router, "/api/v1/traces/red", "trace_red", false, traces::red);
+    endpoint(router, "/api/v1/traces/:traceId", "trace", false, traces::trace);
+    jaeger.mount(router, this::instrument);
     router.route("/api/*").order(Integer.MAX_VALUE).handler(ctx -> {
       metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());
       ctx.fail(404);
@@ -96,7 +93,7 @@ public final class QueryApi implements AutoCloseable {
   /** Stops the worker pool; queries in progress finish first. */
   @Override
   public void close() {
-    workers.close();
+    runner.close();
   }
 
   private void endpoint(Router router, String path, String name, boolean post, Handler<RoutingContext> handler) {
@@ -176,42 +173,13 @@ public final class QueryApi implements AutoCloseable {
     run(ctx, () -> Json.fieldValues(logStore.fieldValues(q, field, limit)));
   }
 
-  private void trace(RoutingContext ctx) {
-    String tenant = tenant(ctx);
-    String traceId = Params.traceId(ctx.pathParam("traceId"));
-    run(ctx, () -> {
-      Optional<Trace> trace = spanStore.trace(tenant, traceId, config.traceMaxSpans(), timeoutMillis());
-      return Json.trace(trace.orElseThrow(
-          () -> new LookoutException(ErrorCode.NOT_FOUND, "trace " + traceId + " not found")));
-    });
-  }
-
-  /**
-   * Runs a storage call and its rendering on the worker pool and answers with the result, or
-   * with 503 when too many queries are pending or the storage overruns its time budget.
-   */
+  /** Runs a storage call and its rendering on the worker pool; see {@link Runner}. */
   private void run(RoutingContext ctx, Callable<DataWriter> work) {
-    if (pending.incrementAndGet() > config.maxPending()) {
-      pending.decrementAndGet();
-      throw LookoutException.overloaded("too many queries in progress, the limit is " + config.maxPending()
-          + " (LOOKOUT_QUERY_MAX_PENDING): retry later", 1);
-    }
-    long timer = vertx.setTimer(timeoutMillis() + TIMEOUT_GRACE_MILLIS, id -> ApiResponses.error(ctx,
-        new LookoutException(ErrorCode.TIMEOUT, "query did not finish within " + format(config.timeout())
-            + " (LOOKOUT_QUERY_TIMEOUT): narrow the time range or make the query more selective")));
-    workers.<Buffer>executeBlocking(() -> Json.success(work.call()), false).onComplete(ar -> {
-      pending.decrementAndGet();
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        ApiResponses.send(ctx, 200, ar.result());
-      } else if (!ctx.response().ended()) {
-        ctx.fail(ar.cause());
-      }
-    });
+    runner.run(ctx, () -> Json.success(work.call()));
   }
 
   private static String tenant(RoutingContext ctx) {
-    return Tenant.resolve(ctx.request().getHeader(Tenant.HEADER));
+    return Params.tenant(ctx);
   }
 
   private long nowNanos() {
@@ -221,9 +189,5 @@ public final class QueryApi implements AutoCloseable {
 
   private long timeoutMillis() {
     return config.timeout().toMillis();
-  }
-
-  static String format(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The native HTTP query API over the storage SPI.
+ * The HTTP query APIs over the storage SPI, mounted together by {@link io.lookout.query.QueryApi}.
  *
- * <p>Routes (GET; the logs routes also take POST with {@code application/x-www-form-urlencoded}
- * parameters), tenant from {@code X-Scope-OrgID}:
+ * <p>Native routes (GET; the logs routes also take POST with {@code application/x-www-form-urlencoded}
+ * parameters), tenant from {@code X-Scope-OrgID}, time ranges defaulting to the last
+ * {@code LOOKOUT_QUERY_DEFAULT_RANGE}:
  *
  * <ul>
  *   <li>{@code /api/v1/logs?query=&start=&end=&limit=&direction=&cursor=} - hits, newest first
@@ -10,10 +11,19 @@
  *   <li>{@code /api/v1/logs/histogram?query=&start=&end=&step=} - counts per time bucket
  *   <li>{@code /api/v1/logs/fields?start=&end=} - field names
  *   <li>{@code /api/v1/logs/fields/{name}/values?query=&start=&end=&limit=} - top values
- *   <li>{@code /api/v1/traces/{traceId}} - the spans of one trace
+ *   <li>{@code /api/v1/traces?service=&operation=&attributes=&status=&min_duration=&max_duration=&start=&end=&limit=&cursor=}
+ *       - trace summaries, newest first, paginated
+ *   <li>{@code /api/v1/traces/services?start=&end=} and
+ *       {@code /api/v1/traces/services/{service}/operations?start=&end=} - the catalog
+ *   <li>{@code /api/v1/traces/dependencies?start=&end=} - the service map
+ *   <li>{@code /api/v1/traces/red?service=&operation=&start=&end=&step=} - rate, errors, duration
+ *   <li>{@code /api/v1/traces/{traceId}?include=logs} - the spans of one trace, and its logs
  * </ul>
  *
- * <p>Every answer is the Prometheus-shaped envelope written by {@link io.lookout.query.ApiResponses}.
- * Storage calls run on a dedicated worker pool, never on the event loop.
+ * <p>Every native answer is the Prometheus-shaped envelope written by
+ * {@link io.lookout.query.ApiResponses}. The Jaeger query API ({@code /jaeger/api/services},
+ * {@code services/{service}/operations}, {@code operations}, {@code traces}, {@code traces/{id}},
+ * {@code dependencies}) answers in Jaeger's own envelope and JSON model. Storage calls run on a
+ * dedicated worker pool, never on the event loop.
  */
 package io.lookout.query;

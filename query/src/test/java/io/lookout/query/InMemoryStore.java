@@ -4,14 +4,20 @@ import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
+import io.lookout.model.spi.DependencyEdge;
 import io.lookout.model.spi.Direction;
 import io.lookout.model.spi.FieldValues;
 import io.lookout.model.spi.Histogram;
 import io.lookout.model.spi.LogPage;
 import io.lookout.model.spi.LogQuery;
 import io.lookout.model.spi.LogStore;
+import io.lookout.model.spi.Operation;
+import io.lookout.model.spi.RedPoint;
+import io.lookout.model.spi.RedQuery;
 import io.lookout.model.spi.SpanStore;
 import io.lookout.model.spi.Trace;
+import io.lookout.model.spi.TracePage;
+import io.lookout.model.spi.TraceQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Test store: keeps records in lists, treats the query as a substring of the body, records the
- * arguments of the last call, and can be told to throw or to block.
+ * Test store: keeps records in lists, treats the query as a substring of the body (or
+ * {@code trace_id:<id>} as an exact trace id), answers the span SPI via {@link InMemoryTraces},
+ * records the arguments of the last call, and can be told to throw or to block.
  */
 final class InMemoryStore implements LogStore {
   private final Map<String, List<LogRecord>> logs = new ConcurrentHashMap<>();
@@ -44,6 +51,10 @@ final class InMemoryStore implements LogStore {
   volatile String lastThread;
   volatile int lastMaxSpans;
   volatile long lastTraceTimeout;
+  volatile TraceQuery lastTraceQuery;
+  volatile RedQuery lastRedQuery;
+  volatile String lastService;
+  volatile long lastTimeout;
   /** When set, every read call throws what it supplies. */
   volatile Supplier<RuntimeException> failure;
   /** When set, every read call counts down {@link #entered} and waits for this gate. */
@@ -56,6 +67,16 @@ final class InMemoryStore implements LogStore {
 
   void addSpans(String tenant, Span... s) {
     spans.computeIfAbsent(tenant, t -> new CopyOnWriteArrayList<>()).addAll(List.of(s));
+  }
+
+  private List<Span> spans(String tenant) {
+    return spans.getOrDefault(tenant, List.of());
+  }
+
+  private void recordRange(String tenant, long startNanos, long endNanos) {
+    lastTenant = tenant;
+    lastRange = new long[] {startNanos, endNanos};
+    enter();
   }
 
   private void enter() {
@@ -82,7 +103,8 @@ final class InMemoryStore implements LogStore {
     String text = q.query() == null || q.query().isBlank() || q.query().equals("*") ? "" : q.query();
     List<LogRecord> out = new ArrayList<>();
     for (LogRecord r : logs.getOrDefault(q.tenant(), List.of())) {
-      if (r.timestampNanos() >= q.startNanos() && r.timestampNanos() <= q.endNanos() && r.body().contains(text)) {
+      boolean hit = text.startsWith("trace_id:") ? r.traceId().equals(text.substring(9)) : r.body().contains(text);
+      if (r.timestampNanos() >= q.startNanos() && r.timestampNanos() <= q.endNanos() && hit) {
         out.add(r);
       }
     }
@@ -204,6 +226,42 @@ final class InMemoryStore implements LogStore {
       @Override
       public Optional<Trace> trace(String tenant, String traceId, int maxSpans, long timeoutMillis) {
         return self.trace(tenant, traceId, maxSpans, timeoutMillis);
+      }
+
+      @Override
+      public TracePage searchTraces(TraceQuery query) {
+        self.lastTraceQuery = query;
+        self.lastTenant = query.tenant();
+        self.enter();
+        return InMemoryTraces.search(self.spans(query.tenant()), query);
+      }
+
+      @Override
+      public List<String> services(String tenant, long startNanos, long endNanos) {
+        self.recordRange(tenant, startNanos, endNanos);
+        return InMemoryTraces.services(self.spans(tenant), startNanos, endNanos);
+      }
+
+      @Override
+      public List<Operation> operations(String tenant, String service, long startNanos, long endNanos) {
+        self.lastService = service;
+        self.recordRange(tenant, startNanos, endNanos);
+        return InMemoryTraces.operations(self.spans(tenant), service, startNanos, endNanos);
+      }
+
+      @Override
+      public List<DependencyEdge> dependencies(String tenant, long startNanos, long endNanos, long timeoutMillis) {
+        self.lastTimeout = timeoutMillis;
+        self.recordRange(tenant, startNanos, endNanos);
+        return InMemoryTraces.dependencies(self.spans(tenant), startNanos, endNanos);
+      }
+
+      @Override
+      public List<RedPoint> red(RedQuery query) {
+        self.lastRedQuery = query;
+        self.lastTenant = query.tenant();
+        self.enter();
+        return InMemoryTraces.red(self.spans(query.tenant()), query);
       }
 
       @Override

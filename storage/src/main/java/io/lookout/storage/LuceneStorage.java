@@ -4,18 +4,26 @@ import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
+import io.lookout.model.spi.DependencyEdge;
 import io.lookout.model.spi.FieldValues;
 import io.lookout.model.spi.Histogram;
 import io.lookout.model.spi.LogPage;
 import io.lookout.model.spi.LogQuery;
 import io.lookout.model.spi.LogStore;
 import io.lookout.model.spi.MetricStore;
+import io.lookout.model.spi.Operation;
+import io.lookout.model.spi.RedPoint;
+import io.lookout.model.spi.RedQuery;
 import io.lookout.model.spi.SpanStore;
 import io.lookout.model.spi.Trace;
+import io.lookout.model.spi.TracePage;
+import io.lookout.model.spi.TraceQuery;
 import io.lookout.storage.internal.LogSearch;
+import io.lookout.storage.internal.SpanAggregations;
 import io.lookout.storage.internal.SpanSearch;
 import io.lookout.storage.internal.StorageEngine;
 import io.lookout.storage.internal.StorageMetrics;
+import io.lookout.storage.internal.TraceSearch;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +42,8 @@ public final class LuceneStorage implements AutoCloseable {
   private final StorageEngine engine;
   private final LogSearch logSearch;
   private final SpanSearch spanSearch;
+  private final TraceSearch traceSearch;
+  private final SpanAggregations spanAggregations;
   private final LogStore logs = new Logs();
   private final SpanStore spans = new Spans();
   private final MetricStore metrics = new Metrics();
@@ -42,6 +52,8 @@ public final class LuceneStorage implements AutoCloseable {
     this.engine = engine;
     this.logSearch = new LogSearch(engine.logs(), engine.metrics());
     this.spanSearch = new SpanSearch(engine.spans(), engine.metrics());
+    this.traceSearch = new TraceSearch(engine.spans(), engine.metrics());
+    this.spanAggregations = new SpanAggregations(engine.spans(), engine.metrics());
   }
 
   /**
@@ -140,6 +152,31 @@ public final class LuceneStorage implements AutoCloseable {
     @Override
     public Optional<Trace> trace(String tenant, String traceId, int maxSpans, long timeoutMillis) {
       return spanSearch.trace(tenant, traceId, maxSpans, timeoutMillis);
+    }
+
+    @Override
+    public TracePage searchTraces(TraceQuery query) {
+      return traceSearch.search(query);
+    }
+
+    @Override
+    public List<String> services(String tenant, long startNanos, long endNanos) {
+      return spanAggregations.services(tenant, startNanos, endNanos);
+    }
+
+    @Override
+    public List<Operation> operations(String tenant, String service, long startNanos, long endNanos) {
+      return spanAggregations.operations(tenant, service, startNanos, endNanos);
+    }
+
+    @Override
+    public List<DependencyEdge> dependencies(String tenant, long startNanos, long endNanos, long timeoutMillis) {
+      return spanAggregations.dependencies(tenant, startNanos, endNanos, timeoutMillis);
+    }
+
+    @Override
+    public List<RedPoint> red(RedQuery query) {
+      return spanAggregations.red(query);
     }
 
     @Override

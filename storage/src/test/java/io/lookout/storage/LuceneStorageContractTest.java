@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** The storage contract run against {@link LuceneStorage}. */
-class LuceneStorageContractTest extends StorageContract {
+class LuceneStorageContractTest extends TraceContract {
   @Override
   protected Harness open(Path dir, long indexQueueBytes) {
     StorageConfig cfg = new StorageConfig(dir, Duration.ofDays(7), Duration.ofDays(1), Duration.ofMillis(20),

@@ -24,6 +24,15 @@ public final class ApiClient implements AutoCloseable {
 
   /** GETs {@code path} with the given query parameters (name, value, name, value...). */
   public JsonNode get(String path, String... params) throws IOException, InterruptedException {
+    JsonNode found = find(path, params);
+    if (found == null) {
+      throw new IOException("GET " + base + path + " answered 404");
+    }
+    return found;
+  }
+
+  /** Like {@link #get}, but null when the server answers 404 (not found, or not yet searchable). */
+  public JsonNode find(String path, String... params) throws IOException, InterruptedException {
     StringBuilder url = new StringBuilder(base.toString()).append(path);
     for (int i = 0; i + 1 < params.length; i += 2) {
       url.append(i == 0 ? '?' : '&').append(params[i]).append('=').append(encode(params[i + 1]));
@@ -31,6 +40,9 @@ public final class ApiClient implements AutoCloseable {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(60)).GET().build();
     HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() == 404) {
+      return null;
+    }
     if (resp.statusCode() != 200) {
       String body = new String(resp.body(), StandardCharsets.UTF_8);
       throw new IOException(

@@ -1,10 +1,11 @@
 package io.lookout.bench.internal;
 
-import java.util.Arrays;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
 
-/** Median and p90 of repeated runs of one query. */
-public record Latencies(double p50Millis, double p90Millis, int runs) {
+/** Median, p90 and p99 of repeated runs of one query. */
+public record Latencies(double p50Millis, double p90Millis, double p99Millis, int runs) {
 
   /** One run of a query. */
   @FunctionalInterface
@@ -33,7 +34,7 @@ public record Latencies(double p50Millis, double p90Millis, int runs) {
     }
     long[] s = nanos.clone();
     Arrays.sort(s);
-    return new Latencies(rank(s, 0.5) / 1e6, rank(s, 0.9) / 1e6, s.length);
+    return new Latencies(rank(s, 0.5) / 1e6, rank(s, 0.9) / 1e6, rank(s, 0.99) / 1e6, s.length);
   }
 
   private static long rank(long[] sorted, double p) {
@@ -46,7 +47,12 @@ public record Latencies(double p50Millis, double p90Millis, int runs) {
     return fmt(p50Millis) + " / " + fmt(p90Millis);
   }
 
+  /** {@code 1.2 / 5.6} (median / p99, milliseconds). */
+  public String cell99() {
+    return fmt(p50Millis) + " / " + fmt(p99Millis);
+  }
+
   private static String fmt(double ms) {
-    return ms < 10 ? String.format("%.2f", ms) : String.format("%.0f", ms);
+    return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : String.format(Locale.ROOT, "%.0f", ms);
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * Posts OTLP/HTTP protobuf batches from several threads, one HTTP/1.1 connection each, at full
@@ -33,8 +34,9 @@ public final class OtlpSender {
    * @param endNanos {@link System#nanoTime()} after the last acknowledgement
    * @param requests successful requests
    * @param retries retried requests (429, 503 or connection errors)
+   * @param generateNanos time the sender threads spent building payloads, summed over threads
    */
-  public record Result(long startNanos, long endNanos, long requests, long retries) {
+  public record Result(long startNanos, long endNanos, long requests, long retries, long generateNanos) {
     public double seconds() {
       return (endNanos - startNanos) / 1e9;
     }
@@ -51,6 +53,20 @@ public final class OtlpSender {
   public static Result send(
       URI endpoint, List<OtlpBatch> batches, int connections, Duration deadline, PrintStream log)
       throws InterruptedException {
+    return send(endpoint, batches.size(), i -> batches.get(i).payload(), connections, deadline, log);
+  }
+
+  /**
+   * Sends payloads {@code 0..count-1} once successfully, each built by {@code payloads} on the
+   * sender thread that sends it, so that nothing but the batches in flight is held in memory.
+   *
+   * @throws IllegalStateException on any other HTTP status, too many connection errors in a row,
+   *     or when {@code deadline} passes
+   */
+  public static Result send(
+      URI endpoint, int count, IntFunction<byte[]> payloads, int connections, Duration deadline, PrintStream log)
+      throws InterruptedException {
+    AtomicLong generate = new AtomicLong();
     AtomicInteger next = new AtomicInteger();
     AtomicLong requests = new AtomicLong();
     AtomicLong retries = new AtomicLong();
@@ -58,19 +74,21 @@ public final class OtlpSender {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     long start = System.nanoTime();
     long deadlineNanos = start + deadline.toNanos();
-    int tenth = Math.max(1, batches.size() / 10);
+    int tenth = Math.max(1, count / 10);
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
       threads.add(
           Thread.ofPlatform().name("otlp-sender-" + c).start(() -> {
             try (HttpClient client = client()) {
-              for (int b = next.getAndIncrement(); b < batches.size() && failure.get() == null;
-                  b = next.getAndIncrement()) {
-                sendOne(client, endpoint, batches.get(b), deadlineNanos, retries);
+              for (int b = next.getAndIncrement(); b < count && failure.get() == null; b = next.getAndIncrement()) {
+                long g0 = System.nanoTime();
+                byte[] payload = payloads.apply(b);
+                generate.addAndGet(System.nanoTime() - g0);
+                sendOne(client, endpoint, payload, deadlineNanos, retries);
                 requests.incrementAndGet();
                 int d = done.incrementAndGet();
                 if (d % tenth == 0) {
-                  log.printf("  sent %d/%d batches (%d retries)%n", d, batches.size(), retries.get());
+                  log.printf("  sent %d/%d batches (%d retries)%n", d, count, retries.get());
                 }
               }
             } catch (RuntimeException e) {
@@ -86,7 +104,7 @@ public final class OtlpSender {
     if (failure.get() != null) {
       throw failure.get();
     }
-    return new Result(start, System.nanoTime(), requests.get(), retries.get());
+    return new Result(start, System.nanoTime(), requests.get(), retries.get(), generate.get());
   }
 
   static HttpClient client() {
@@ -97,13 +115,13 @@ public final class OtlpSender {
   }
 
   private static void sendOne(
-      HttpClient client, URI endpoint, OtlpBatch batch, long deadlineNanos, AtomicLong retries)
+      HttpClient client, URI endpoint, byte[] payload, long deadlineNanos, AtomicLong retries)
       throws InterruptedException {
     HttpRequest req =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(120))
             .header("Content-Type", "application/x-protobuf")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.payload()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();
     int ioErrors = 0;
     while (true) {

@@ -26,12 +26,17 @@ public record Summary(
     Latencies needle,
     Latencies word,
     Latencies errorHistogram,
-    Latencies byService) {
+    Latencies byService) implements ResultRow {
 
   public static final String HEADER =
       "| run | records | body MB | records/s | body MB/s | disk / body | retries"
           + " | needle ms p50/p90 | word newest 100 ms | ERROR per min 24h ms | by service ms |\n"
           + "|---|---|---|---|---|---|---|---|---|---|---|";
+
+  @Override
+  public String header() {
+    return HEADER;
+  }
 
   public double recordsPerSecond() {
     return records / seconds;
@@ -46,6 +51,7 @@ public record Summary(
     return diskBytes < 0 ? Double.NaN : (double) diskBytes / bodyBytes;
   }
 
+  @Override
   public String row() {
     return String.format(
         Locale.ROOT,

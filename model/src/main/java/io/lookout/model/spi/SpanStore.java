@@ -16,6 +16,21 @@ public interface SpanStore extends AutoCloseable {
    */
   Optional<Trace> trace(String tenant, String traceId, int maxSpans, long timeoutMillis);
 
+  /** Traces with a span matching every filter of the query; see {@link TraceQuery}. */
+  TracePage searchTraces(TraceQuery query);
+
+  /** Services with spans starting in the range, sorted. */
+  List<String> services(String tenant, long startNanos, long endNanos);
+
+  /** Span names (with kinds) of a service in the range, sorted by name then kind. */
+  List<Operation> operations(String tenant, String service, long startNanos, long endNanos);
+
+  /** The service map: edges parent service to child service from spans starting in the range. */
+  List<DependencyEdge> dependencies(String tenant, long startNanos, long endNanos, long timeoutMillis);
+
+  /** Request count, errors and duration percentiles per step, from doc values, not by loading spans. */
+  List<RedPoint> red(RedQuery query);
+
   CheckResult check();
 
   @Override

@@ -47,7 +47,7 @@ public final class Json {
     });
   }
 
-  private static Buffer render(DataWriter w) {
+  static Buffer render(DataWriter w) {
     Buffer buffer = Buffer.buffer(256);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(new BufferOutputStream(buffer), JsonEncoding.UTF8)) {
       w.write(g);
@@ -158,6 +158,14 @@ public final class Json {
 
   /** {@code {"trace_id":...,"truncated":false,"spans":[...]}}. */
   public static DataWriter trace(Trace t) {
+    return trace(t, null);
+  }
+
+  /**
+   * {@code {"trace_id":...,"truncated":false,"spans":[...],"logs":[...]}}, without {@code logs}
+   * when {@code logs} is null.
+   */
+  public static DataWriter trace(Trace t, List<LogRecord> logs) {
     return g -> {
       g.writeStartObject();
       g.writeStringField("trace_id", t.traceId());
@@ -167,6 +175,13 @@ public final class Json {
         span(g, s);
       }
       g.writeEndArray();
+      if (logs != null) {
+        g.writeArrayFieldStart("logs");
+        for (LogRecord r : logs) {
+          logRecord(g, r);
+        }
+        g.writeEndArray();
+      }
       g.writeEndObject();
     };
   }
@@ -214,7 +229,7 @@ public final class Json {
     g.writeEndObject();
   }
 
-  private static void attributes(JsonGenerator g, String name, Map<String, Object> attrs) throws IOException {
+  static void attributes(JsonGenerator g, String name, Map<String, Object> attrs) throws IOException {
     g.writeFieldName(name);
     g.writeStartObject();
     for (Map.Entry<String, Object> e : attrs.entrySet()) {
@@ -225,7 +240,7 @@ public final class Json {
   }
 
   /** Attribute values keep their type; anything unexpected is written as its string form. */
-  private static void value(JsonGenerator g, Object v) throws IOException {
+  static void value(JsonGenerator g, Object v) throws IOException {
     switch (v) {
       case null -> g.writeNull();
       case String s -> g.writeString(s);

@@ -1,10 +1,12 @@
 package io.lookout.query.internal;
 
 import io.lookout.model.LookoutException;
+import io.lookout.model.Tenant;
 import io.lookout.model.TimeParser;
 import io.lookout.model.spi.Direction;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -40,6 +42,22 @@ public final class Params {
       throw LookoutException.badData("malformed query string '" + abbreviate(ctx.request().query())
           + "': use percent-encoding (RFC 3986) for special characters");
     }
+  }
+
+  /** The tenant of a request, from {@code X-Scope-OrgID}. */
+  public static String tenant(RoutingContext ctx) {
+    return Tenant.resolve(ctx.request().getHeader(Tenant.HEADER));
+  }
+
+  /** Every non-blank value of a repeated parameter, in order. */
+  public List<String> all(String name) {
+    return params.getAll(name).stream().filter(v -> v != null && !v.isBlank()).toList();
+  }
+
+  /** A duration ({@code 250ms}, {@code 1.5s}) in nanoseconds, or {@code def} when absent. */
+  public long duration(String name, long def) {
+    String v = string(name, null);
+    return v == null ? def : TimeParser.parseDuration(name, v);
   }
 
   /** The value, or {@code def} when absent or blank. */

@@ -5,6 +5,7 @@ import io.lookout.model.Severity;
 import io.lookout.model.Span;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -27,6 +28,14 @@ public final class Documents {
   public static final String SEVERITY_NUMBER = "severity_number";
   public static final String ATTRIBUTES = "attributes.";
   public static final String RESOURCE = "resource.";
+  // Span doc values for aggregations without loading _src. Own field names (not "name",
+  // "kind"...): Lucene refuses a doc-values type on a field that older partitions index without.
+  static final String DV_TRACE = "_trace";
+  static final String DV_SPAN = "_span";
+  static final String DV_PARENT = "_parent";
+  static final String DV_NAME = "_name";
+  static final String DV_KIND = "_kind";
+  static final String DV_STATUS = "_status";
   /** Longest keyword indexed; longer values are cut (Lucene terms must stay under 32 KiB). */
   static final int MAX_KEYWORD = 1024;
 
@@ -85,6 +94,14 @@ public final class Documents {
     keyword(d, "kind", Span.kindName(s.kind()));
     keyword(d, "status", Span.statusName(s.statusCode()));
     keyword(d, "scope", s.scopeName());
+    d.add(new BinaryDocValuesField(DV_TRACE, new BytesRef(SpanIds.encodeTrace(cut(s.traceId())))));
+    d.add(new NumericDocValuesField(DV_SPAN, SpanIds.encodeSpan(s.spanId())));
+    if (!s.parentSpanId().isEmpty()) {
+      d.add(new NumericDocValuesField(DV_PARENT, SpanIds.encodeSpan(s.parentSpanId())));
+    }
+    d.add(new SortedDocValuesField(DV_NAME, new BytesRef(cut(s.name()))));
+    d.add(new NumericDocValuesField(DV_KIND, s.kind()));
+    d.add(new NumericDocValuesField(DV_STATUS, s.statusCode()));
     attributes(d, ATTRIBUTES, s.attributes());
     attributes(d, RESOURCE, s.resource());
     d.add(new StoredField(SRC, src));
@@ -105,7 +122,7 @@ public final class Documents {
     }
   }
 
-  private static String cut(String v) {
+  static String cut(String v) {
     return v.length() <= MAX_KEYWORD ? v : v.substring(0, MAX_KEYWORD);
   }
 }
