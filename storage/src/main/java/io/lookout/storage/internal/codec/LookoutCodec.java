@@ -14,8 +14,13 @@ public final class LookoutCodec extends FilterCodec {
   public static final String NAME = "Lookout104";
   /** zstd level: on log records level 1 compresses as well as 3 (and DEFLATE) and is the fastest. */
   static final int LEVEL = 1;
-  /** Bytes per compressed chunk; reading one document decompresses its chunk. */
-  static final int CHUNK_BYTES = 60 * 1024;
+  /**
+   * Bytes per compressed chunk; reading one document decompresses its chunk. Measured on 300k
+   * bench records (233 B raw each), zstd level 1: 8 KiB chunks 73.1 B/record and 8.4 µs per chunk,
+   * 16 KiB 66.5 B and 12.7 µs, 32 KiB 62.8 B and 20.6 µs, 60 KiB 61.1 B and 35.3 µs. 16 KiB keeps
+   * loading 100 random hits near 1 ms for 9 % more stored bytes than 60 KiB.
+   */
+  static final int CHUNK_BYTES = 16 * 1024;
   static final int MAX_DOCS_PER_CHUNK = 1024;
 
   private final StoredFieldsFormat storedFields = new Lucene90CompressingStoredFieldsFormat(
