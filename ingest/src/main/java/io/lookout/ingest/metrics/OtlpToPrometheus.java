@@ -1,0 +1,203 @@
+package io.lookout.ingest.metrics;
+
+import io.lookout.ingest.metrics.PrometheusNames.Kind;
+import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.MetricMetadata.Type;
+import io.lookout.model.metrics.SeriesBatch;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Translates OTLP metric exports into the Prometheus data model, following the official rules
+ * (opentelemetry-specification {@code compatibility/prometheus_and_openmetrics.md}, "OTLP Metric
+ * points to Prometheus"), as the collector's remote-write exporter applies them:
+ *
+ * <ul>
+ *   <li>names sanitised, unit words and {@code _total} appended ({@link PrometheusNames});
+ *   <li>gauges and non-monotonic cumulative sums as gauges (unknown-typed when the metric's
+ *       metadata says {@code prometheus.type=unknown}); monotonic sums as counters;
+ *       non-monotonic delta sums are dropped, as the spec requires;
+ *   <li>histograms as {@code _bucket{le}} (cumulative, ending with {@code +Inf}), {@code _sum},
+ *       {@code _count}; summaries as {@code {quantile}}, {@code _sum}, {@code _count};
+ *       exponential histograms as native histograms (downscaled to schema 8 when finer, dropped
+ *       when coarser than -4);
+ *   <li>delta sums, histograms and exponential histograms made cumulative by a bounded
+ *       per-series accumulator (see {@link DeltaAccumulator} for resets and eviction);
+ *   <li>{@code job} from {@code service.namespace/service.name}, {@code instance} from
+ *       {@code service.instance.id}; the other resource attributes only on a {@code target_info}
+ *       gauge (value 1) per job and instance, never on the series;
+ *   <li>scope name and version as {@code otel_scope_name} / {@code otel_scope_version}, scope
+ *       attributes as {@code otel_scope_<key>};
+ *   <li>exemplars (with {@code trace_id} / {@code span_id}) kept on histograms and monotonic
+ *       sums, dropped elsewhere; a point flagged {@code NoRecordedValue} becomes a staleness
+ *       marker on every series it would produce;
+ *   <li>labels made by the translation ({@code __name__}, {@code job}, {@code instance},
+ *       {@code otel_scope_*}, {@code le}, {@code quantile}) win over attributes of the same name.
+ * </ul>
+ *
+ * <p>Thread-safe. Data-path problems do not throw: unusable points are dropped, counted in
+ * {@code lookout_metrics_otlp_dropped_points_total{reason}} and reported in the {@link Result}.
+ * Register one instance per registry.
+ */
+public final class OtlpToPrometheus {
+  static final String TARGET_INFO = "target_info";
+
+  /**
+   * @param maxDeltaSeries series whose delta points are being accumulated, at most; the least
+   *     recently updated is forgotten beyond that
+   * @param scopeLabels add {@code otel_scope_name}, {@code otel_scope_version} and scope
+   *     attributes as labels
+   * @param targetInfo emit {@code target_info} for resource attributes
+   * @param createdSeries emit {@code <name>_created} (start time in seconds) for counters,
+   *     histograms and summaries with a start time
+   */
+  public record Options(int maxDeltaSeries, boolean scopeLabels, boolean targetInfo, boolean createdSeries) {
+    public static final int DEFAULT_MAX_DELTA_SERIES = 100_000;
+    public static final Options DEFAULTS = new Options(DEFAULT_MAX_DELTA_SERIES, true, true, false);
+
+    public Options {
+      if (maxDeltaSeries < 1) {
+        throw new IllegalArgumentException(
+            "maxDeltaSeries is " + maxDeltaSeries + ": it must be at least 1 (default " + DEFAULT_MAX_DELTA_SERIES + ")");
+      }
+    }
+  }
+
+  /**
+   * The translation of one request.
+   *
+   * @param droppedPoints OTLP data points that produced nothing (maps onto OTLP partial success)
+   * @param message why they were dropped, empty when none were
+   */
+  public record Result(SeriesBatch batch, long droppedPoints, String message) {}
+
+  private final Options options;
+  private final DeltaAccumulator deltas;
+  private final Counter dropped;
+
+  public OtlpToPrometheus(Options options, PrometheusRegistry registry) {
+    this.options = options;
+    this.deltas = new DeltaAccumulator(options.maxDeltaSeries());
+    this.dropped = Counter.builder()
+        .name("lookout_metrics_otlp_dropped_points_total")
+        .help("OTLP metric data points dropped by the translation to Prometheus series, by reason")
+        .labelNames("reason")
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("lookout_metrics_delta_series")
+        .help("Series whose delta points are being accumulated into cumulative values")
+        .callback(cb -> cb.call(deltas.size()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("lookout_metrics_delta_evictions_total")
+        .help("Delta series forgotten because more than the maximum were tracked (a counter reset follows)")
+        .callback(cb -> cb.call(deltas.evictions()))
+        .register(registry);
+  }
+
+  /** Translates one export request of a tenant. */
+  public Result translate(String tenant, ExportMetricsServiceRequest request) {
+    BatchBuilder out = new BatchBuilder();
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      resource(tenant, rm, out);
+    }
+    out.droppedByReason().forEach((reason, n) -> dropped.labelValues(reason).inc(n));
+    String message = out.droppedByReason().entrySet().stream()
+        .map(e -> e.getValue() + " " + e.getKey().replace('_', ' '))
+        .collect(Collectors.joining(", "));
+    return new Result(out.build(), out.dropped(), message.isEmpty() ? "" : "dropped data points: " + message);
+  }
+
+  private void resource(String tenant, ResourceMetrics rm, BatchBuilder out) {
+    String name = "";
+    String namespace = "";
+    String instance = "";
+    Map<String, KeyValue> others = new LinkedHashMap<>();
+    for (KeyValue kv : rm.getResource().getAttributesList()) {
+      switch (kv.getKey()) {
+        case "service.name" -> name = OtlpLabels.valueString(kv.getValue());
+        case "service.namespace" -> namespace = OtlpLabels.valueString(kv.getValue());
+        case "service.instance.id" -> instance = OtlpLabels.valueString(kv.getValue());
+        default -> others.put(kv.getKey(), kv);
+      }
+    }
+    String job = name.isEmpty() ? "" : namespace.isEmpty() ? name : namespace + "/" + name;
+    long maxMillis = Long.MIN_VALUE;
+    for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+      Map<String, String> scope = new LinkedHashMap<>();
+      if (options.scopeLabels()) {
+        OtlpLabels.of(sm.getScope().getAttributesList())
+            .forEach((k, v) -> scope.put(PrometheusNames.labelName("otel_scope_" + k), v));
+        scope.put("otel_scope_name", sm.getScope().getName());
+        scope.put("otel_scope_version", sm.getScope().getVersion());
+      }
+      scope.put("job", job);
+      scope.put("instance", instance);
+      PointContext ctx = new PointContext(tenant, scope, options.createdSeries(), deltas, out);
+      for (Metric m : sm.getMetricsList()) {
+        maxMillis = Math.max(maxMillis, metric(ctx, m));
+      }
+    }
+    if (options.targetInfo() && !others.isEmpty() && maxMillis != Long.MIN_VALUE) {
+      Labels.Builder b = Labels.builder();
+      OtlpLabels.of(others.values().stream().toList()).forEach(b::put);
+      Labels labels = b.put("job", job).put("instance", instance).put(Labels.NAME, TARGET_INFO).build();
+      if (!out.has(labels)) {
+        out.sample(labels, maxMillis, 1);
+        out.metadata(new MetricMetadata(TARGET_INFO, Type.GAUGE, "", "Target metadata"));
+      }
+    }
+  }
+
+  /** Translates one metric; returns the newest point time in milliseconds (MIN_VALUE if none). */
+  private static long metric(PointContext ctx, Metric m) {
+    String unit = m.getUnit();
+    String help = m.getDescription();
+    return switch (m.getDataCase()) {
+      case GAUGE -> {
+        String name = PrometheusNames.metricName(m.getName(), unit, Kind.GAUGE);
+        Type type = unknownTyped(m) ? Type.UNKNOWN : Type.GAUGE;
+        yield ctx.gauge(name, meta(name, type, unit, Kind.GAUGE, help), m.getGauge().getDataPointsList());
+      }
+      case SUM -> ctx.sum(m, PrometheusNames.metricName(m.getName(), unit,
+          m.getSum().getIsMonotonic() ? Kind.COUNTER : Kind.GAUGE), help);
+      case HISTOGRAM -> {
+        String name = PrometheusNames.metricName(m.getName(), unit, Kind.OTHER);
+        yield ctx.histogram(name, meta(name, Type.HISTOGRAM, unit, Kind.OTHER, help), m.getHistogram());
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        String name = PrometheusNames.metricName(m.getName(), unit, Kind.OTHER);
+        yield ctx.exponential(name, meta(name, Type.HISTOGRAM, unit, Kind.OTHER, help), m.getExponentialHistogram());
+      }
+      case SUMMARY -> {
+        String name = PrometheusNames.metricName(m.getName(), unit, Kind.OTHER);
+        yield ctx.summary(name, meta(name, Type.SUMMARY, unit, Kind.OTHER, help), m.getSummary());
+      }
+      case DATA_NOT_SET -> Long.MIN_VALUE;
+    };
+  }
+
+  static MetricMetadata meta(String name, Type type, String otelUnit, Kind kind, String help) {
+    return new MetricMetadata(name, type, PrometheusNames.unitWords(otelUnit, kind), help);
+  }
+
+  private static boolean unknownTyped(Metric m) {
+    for (KeyValue kv : m.getMetadataList()) {
+      if (kv.getKey().equals("prometheus.type") && kv.getValue().getStringValue().equals("unknown")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
