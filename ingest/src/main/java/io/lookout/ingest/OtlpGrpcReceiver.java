@@ -9,6 +9,7 @@ import io.lookout.ingest.internal.Failures;
 import io.lookout.ingest.internal.IngestMetrics;
 import io.lookout.ingest.internal.RpcStatus;
 import io.lookout.ingest.internal.Signal;
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
@@ -60,12 +61,17 @@ public final class OtlpGrpcReceiver {
   private final ExportPipeline pipeline;
   private final GrpcServer server;
 
-  public OtlpGrpcReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, IngestConfig config,
-      PrometheusRegistry registry) {
+  /**
+   * @param translator turns OTLP metrics into Prometheus series; it keeps the delta-to-cumulative
+   *     state, so create one per server and pass the same instance to both OTLP receivers
+   */
+  public OtlpGrpcReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
+      IngestConfig config, PrometheusRegistry registry) {
     this.vertx = vertx;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
-    this.pipeline = new ExportPipeline(logs, spans, metricStore, maxRequestBytes, metrics, new OtlpDecoder());
+    this.pipeline = new ExportPipeline(logs, spans, metricStore, translator, maxRequestBytes, metrics,
+        new OtlpDecoder());
     GrpcServerOptions options = new GrpcServerOptions().setMaxMessageSize(maxRequestBytes);
     for (GrpcProtocol p : GrpcProtocol.values()) {
       if (p != GrpcProtocol.HTTP_2) {

@@ -6,10 +6,12 @@ import io.lookout.ingest.internal.ExportPipeline;
 import io.lookout.ingest.internal.ExportPipeline.Format;
 import io.lookout.ingest.internal.ExportPipeline.Reply;
 import io.lookout.ingest.internal.Failures;
+import io.lookout.ingest.internal.HttpBodies;
 import io.lookout.ingest.internal.IngestMetrics;
 import io.lookout.ingest.internal.OtlpJson;
 import io.lookout.ingest.internal.RpcStatus;
 import io.lookout.ingest.internal.Signal;
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
@@ -25,7 +27,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -45,23 +46,25 @@ import org.slf4j.LoggerFactory;
 public final class OtlpHttpReceiver {
   public static final String PROTOBUF = "application/x-protobuf";
   public static final String JSON = "application/json";
-  /** After a refusal, how long the rest of an unwanted body is read and dropped before closing. */
-  static final long DRAIN_GRACE_MILLIS = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
-  private static final int MAX_INITIAL_BUFFER = 1 << 20;
 
   private final Vertx vertx;
   private final long maxRequestBytes;
   private final IngestMetrics metrics;
   private final ExportPipeline pipeline;
 
-  public OtlpHttpReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, IngestConfig config,
-      PrometheusRegistry registry) {
+  /**
+   * @param translator turns OTLP metrics into Prometheus series; it keeps the delta-to-cumulative
+   *     state, so create one per server and pass the same instance to both OTLP receivers
+   */
+  public OtlpHttpReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
+      IngestConfig config, PrometheusRegistry registry) {
     this.vertx = vertx;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
-    this.pipeline = new ExportPipeline(logs, spans, metricStore, maxRequestBytes, metrics, new OtlpDecoder());
+    this.pipeline = new ExportPipeline(logs, spans, metricStore, translator, maxRequestBytes, metrics,
+        new OtlpDecoder());
   }
 
   /**
@@ -89,7 +92,7 @@ public final class OtlpHttpReceiver {
     if (format == null) {
       String what = contentType == null
           ? "missing content type"
-          : "unsupported content type '" + abbreviate(contentType) + "'";
+          : "unsupported content type '" + HttpBodies.abbreviate(contentType) + "'";
       refuse(req, signal, Format.PROTOBUF, new LookoutException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           what + ": use " + PROTOBUF + " or " + JSON));
       return;
@@ -102,7 +105,7 @@ public final class OtlpHttpReceiver {
       gzip = true;
     } else {
       refuse(req, signal, format, new LookoutException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported content encoding '" + abbreviate(encoding) + "': use gzip, or send the body uncompressed"));
+          "unsupported content encoding '" + HttpBodies.abbreviate(encoding) + "': use gzip, or send the body uncompressed"));
       return;
     }
     String tenant;
@@ -112,41 +115,9 @@ public final class OtlpHttpReceiver {
       refuse(req, signal, format, e);
       return;
     }
-    long declared = contentLength(req);
-    if (declared > maxRequestBytes) {
-      refuse(req, signal, format, ByteSink.tooLarge(maxRequestBytes, "request body of " + declared + " bytes"));
-      return;
-    }
-    int initial = (int) Math.min(MAX_INITIAL_BUFFER, declared > 0 ? declared : 64 * 1024);
-    ByteSink body = new ByteSink(initial, maxRequestBytes, "request body");
-    boolean[] done = {false};
-    req.handler(chunk -> {
-      if (done[0]) {
-        return;
-      }
-      int n = chunk.length();
-      try {
-        byte[] into = body.reserve(n);
-        chunk.getBytes(0, n, into, body.size());
-        body.advance(n);
-      } catch (LookoutException tooLarge) {
-        done[0] = true;
-        refuse(req, signal, format, tooLarge);
-      }
-    });
-    req.exceptionHandler(err -> {
-      if (!done[0]) {
-        done[0] = true;
-        LOG.debug("otlp/http {} request aborted while reading the body: {}", signal.label(), err.toString());
-      }
-    });
-    req.endHandler(v -> {
-      if (!done[0]) {
-        done[0] = true;
-        process(req, signal, format, gzip, tenant, body);
-      }
-    });
-    req.resume();
+    HttpBodies.read(req, maxRequestBytes, "otlp/http " + signal.label(),
+        body -> process(req, signal, format, gzip, tenant, body),
+        tooLarge -> refuse(req, signal, format, tooLarge));
   }
 
   private void process(HttpServerRequest req, Signal signal, Format format, boolean gzip, String tenant, ByteSink body) {
@@ -195,29 +166,7 @@ public final class OtlpHttpReceiver {
   /** Refuses a request before or while its body is read: answers at once, drops the rest, then closes. */
   private void refuse(HttpServerRequest req, Signal signal, Format format, LookoutException e) {
     LOG.debug("otlp/http {} request refused: {}", signal.label(), e.getMessage());
-    boolean http1 = req.version() != HttpVersion.HTTP_2;
-    if (http1) {
-      req.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    }
-    Future<Void> written = respondError(req, signal, format, e);
-    if (req.isEnded()) {
-      if (http1) {
-        written.onComplete(v -> req.connection().close());
-      }
-      return;
-    }
-    // Read and drop what the client is still sending (bounded in time, never buffered), so that
-    // it sees the response instead of a reset, then close the connection.
-    long timer = vertx.setTimer(DRAIN_GRACE_MILLIS, id -> req.connection().close());
-    req.handler(chunk -> {});
-    req.exceptionHandler(err -> vertx.cancelTimer(timer));
-    req.endHandler(v -> {
-      vertx.cancelTimer(timer);
-      if (http1) {
-        written.onComplete(w -> req.connection().close());
-      }
-    });
-    req.resume();
+    HttpBodies.refuse(vertx, req, () -> respondError(req, signal, format, e));
   }
 
   private Future<Void> respondError(HttpServerRequest req, Signal signal, Format format, LookoutException e) {
@@ -250,24 +199,5 @@ public final class OtlpHttpReceiver {
 
   private static String contentType(Format format) {
     return format == Format.JSON ? JSON : PROTOBUF;
-  }
-
-  private static long contentLength(HttpServerRequest req) {
-    String v = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (v == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static String abbreviate(String s) {
-    if (s == null) {
-      return "";
-    }
-    return s.length() > 64 ? s.substring(0, 64) + "..." : s;
   }
 }

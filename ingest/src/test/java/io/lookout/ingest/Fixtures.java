@@ -13,6 +13,7 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
@@ -40,6 +41,8 @@ final class Fixtures {
   static final String LINK_TRACE_ID = "f0e0d0c0b0a090807060504030201000";
   static final String LINK_SPAN_ID = "c1c2c3c4c5c6c7c8";
   static final long T1 = 1_700_000_000_000_000_001L;
+  /** Start time of the cumulative metric points in {@link #metrics()}. */
+  static final long T0 = T1 - 60_000_000_000L;
   static final long OBSERVED1 = 1_700_000_000_500_000_000L;
   static final long OBSERVED2 = 1_700_000_001_000_000_000L;
 
@@ -144,21 +147,37 @@ final class Fixtures {
         .build();
   }
 
-  /** One metric of each type: gauge 1 point, sum 2, histogram 1, exponential histogram 1, summary 1 = 6. */
+  /**
+   * One metric of each type, cumulative: gauge 1 point, monotonic sum 2, histogram 1, exponential
+   * histogram 1, summary 1 = 6 data points.
+   */
   static ExportMetricsServiceRequest metrics() {
-    NumberDataPoint p = NumberDataPoint.newBuilder().setTimeUnixNano(T1).setAsDouble(1.5).build();
+    NumberDataPoint p = NumberDataPoint.newBuilder().setStartTimeUnixNano(T0).setTimeUnixNano(T1).setAsDouble(1.5)
+        .addAttributes(KeyValue.newBuilder().setKey("path").setValue(AnyValue.newBuilder().setStringValue("/pay")))
+        .build();
+    NumberDataPoint p2 = p.toBuilder().setTimeUnixNano(T1 + 1_000_000_000L).setAsDouble(2.5).build();
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(ResourceMetrics.newBuilder()
             .setResource(resource("checkout"))
             .addScopeMetrics(ScopeMetrics.newBuilder()
                 .addMetrics(Metric.newBuilder().setName("g").setGauge(Gauge.newBuilder().addDataPoints(p)))
-                .addMetrics(Metric.newBuilder().setName("s").setSum(Sum.newBuilder().addDataPoints(p).addDataPoints(p)))
+                .addMetrics(Metric.newBuilder().setName("s").setSum(Sum.newBuilder().setIsMonotonic(true)
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(p).addDataPoints(p2)))
                 .addMetrics(Metric.newBuilder().setName("h").setHistogram(Histogram.newBuilder()
-                    .addDataPoints(HistogramDataPoint.newBuilder().setCount(1))))
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(HistogramDataPoint.newBuilder().setStartTimeUnixNano(T0).setTimeUnixNano(T1)
+                        .setCount(3).setSum(4.5).addExplicitBounds(1).addExplicitBounds(2)
+                        .addBucketCounts(1).addBucketCounts(1).addBucketCounts(1))))
                 .addMetrics(Metric.newBuilder().setName("e").setExponentialHistogram(ExponentialHistogram.newBuilder()
-                    .addDataPoints(ExponentialHistogramDataPoint.newBuilder().setCount(1))))
+                    .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(ExponentialHistogramDataPoint.newBuilder().setStartTimeUnixNano(T0)
+                        .setTimeUnixNano(T1).setCount(1).setSum(1.5).setScale(0)
+                        .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(0).addBucketCounts(1)))))
                 .addMetrics(Metric.newBuilder().setName("q").setSummary(Summary.newBuilder()
-                    .addDataPoints(SummaryDataPoint.newBuilder().setCount(1))))))
+                    .addDataPoints(SummaryDataPoint.newBuilder().setStartTimeUnixNano(T0).setTimeUnixNano(T1)
+                        .setCount(1).setSum(1.5).addQuantileValues(SummaryDataPoint.ValueAtQuantile.newBuilder()
+                            .setQuantile(0.5).setValue(1.5)))))))
         .build();
   }
 

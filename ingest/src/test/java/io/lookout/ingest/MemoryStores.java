@@ -3,6 +3,12 @@ package io.lookout.ingest;
 import io.lookout.model.LogRecord;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.LabelMatcher;
+import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.SelectLimits;
+import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesSamples;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
 import io.lookout.model.spi.DependencyEdge;
@@ -20,6 +26,7 @@ import io.lookout.model.spi.Trace;
 import io.lookout.model.spi.TracePage;
 import io.lookout.model.spi.TraceQuery;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,8 +47,8 @@ final class MemoryStores {
   /** One append call as the store saw it. */
   record Batch<T>(String tenant, List<T> items) {}
 
-  /** The metric store's view: raw request bytes and the announced data point count. */
-  record MetricBatch(String tenant, byte[] request, int dataPoints) {}
+  /** The metric store's view of one append. */
+  record MetricBatch(String tenant, SeriesBatch batch) {}
 
   /** Records appends; answers with all accepted unless told otherwise. */
   abstract static class Recorder<B> {
@@ -57,6 +64,11 @@ final class MemoryStores {
     void overloaded(int retryAfterSeconds) {
       answer = n -> CompletableFuture.failedFuture(
           LookoutException.overloaded("indexer is behind: retry later", retryAfterSeconds));
+    }
+
+    /** Fails every append with the given error (RATE_LIMITED, TIMEOUT...). */
+    void failing(LookoutException error) {
+      answer = n -> CompletableFuture.failedFuture(error);
     }
 
     /** Accepts all but {@code rejected} records, with a message. */
@@ -159,8 +171,48 @@ final class MemoryStores {
 
   static final class Metrics extends Recorder<MetricBatch> implements MetricStore {
     @Override
+    public CompletableFuture<AppendResult> append(String tenant, SeriesBatch batch) {
+      return record(new MetricBatch(tenant, batch), batch.sampleCount());
+    }
+
+    /** Every series appended, in order. */
+    List<SeriesBatch.Series> series() {
+      return batches.stream().flatMap(b -> b.batch().series().stream()).toList();
+    }
+
+    /** Ingest no longer stores raw OTLP; a call here is a bug. */
+    @Override
     public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
-      return record(new MetricBatch(tenant, request.clone(), dataPoints), dataPoints);
+      throw new AssertionError("appendOtlp must not be called: OTLP metrics are translated and appended");
+    }
+
+    @Override
+    public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minTimeMillis,
+        long maxTimeMillis, SelectLimits limits) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Labels> series(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis,
+        long endMillis, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> labelNames(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis,
+        long endMillis, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<String> labelValues(String tenant, String name, List<List<LabelMatcher>> matcherSets,
+        long startMillis, long endMillis, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
+      throw new UnsupportedOperationException();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.Sample;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
@@ -123,10 +124,12 @@ final class OtelClients implements AutoCloseable {
     assertThat(log.scopeName()).isEqualTo("io.lookout.otel-test");
     assertThat(log.timestampNanos()).isPositive();
 
-    assertThat(stores.metrics.batches).singleElement().satisfies(b -> {
-      assertThat(b.tenant()).isEqualTo(tenant);
-      assertThat(b.dataPoints()).isEqualTo(1);
-    });
+    assertThat(stores.metrics.batches).singleElement().satisfies(b -> assertThat(b.tenant()).isEqualTo(tenant));
+    assertThat(Expectations.floats(stores.metrics.series())).containsKey(
+        "{__name__=\"payments_total\", job=\"otel-client\", otel_scope_name=\"io.lookout.otel-test\", result=\"declined\"}")
+        .hasEntrySatisfying(
+            "{__name__=\"payments_total\", job=\"otel-client\", otel_scope_name=\"io.lookout.otel-test\", result=\"declined\"}",
+            samples -> assertThat(samples).extracting(Sample::value).containsExactly(2.0));
   }
 
   private static void assertSuccess(CompletableResultCode result) {

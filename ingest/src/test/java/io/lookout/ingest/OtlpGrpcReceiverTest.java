@@ -92,11 +92,7 @@ class OtlpGrpcReceiverTest {
     Call m = call(METRICS, frame(metrics, false));
     assertThat(m.status()).isZero();
     assertThat(ExportMetricsServiceResponse.parseFrom(m.message0()).hasPartialSuccess()).isFalse();
-    assertThat(servers.stores.metrics.batches).singleElement().satisfies(b -> {
-      assertThat(b.request()).isEqualTo(metrics);
-      assertThat(b.dataPoints()).isEqualTo(6);
-      assertThat(b.tenant()).isEqualTo("default");
-    });
+    Expectations.fixtureMetrics(servers.stores.metrics, "default");
   }
 
   @Test

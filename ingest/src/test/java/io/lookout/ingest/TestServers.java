@@ -1,5 +1,6 @@
 package io.lookout.ingest;
 
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -18,12 +19,16 @@ final class TestServers implements AutoCloseable {
   final HttpServer grpc;
 
   TestServers(IngestConfig config) throws Exception {
+    // one translator for both OTLP receivers, as the server does: delta state is shared
+    OtlpToPrometheus translator = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, registry);
     OtlpHttpReceiver httpReceiver =
-        new OtlpHttpReceiver(vertx, stores.logs, stores.spans, stores.metrics, config, registry);
+        new OtlpHttpReceiver(vertx, stores.logs, stores.spans, stores.metrics, translator, config, registry);
     OtlpGrpcReceiver grpcReceiver =
-        new OtlpGrpcReceiver(vertx, stores.logs, stores.spans, stores.metrics, config, registry);
+        new OtlpGrpcReceiver(vertx, stores.logs, stores.spans, stores.metrics, translator, config, registry);
     Router router = Router.router(vertx);
     httpReceiver.mount(router);
+    // remote_write is served on the API port in the server; one port is enough here
+    new RemoteWriteReceiver(vertx, stores.metrics, config, registry).mount(router);
     http = vertx.createHttpServer(OtlpHttpReceiver.serverOptions(0)).requestHandler(router)
         .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     grpc = vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(0)).requestHandler(grpcReceiver.grpcServer())

@@ -5,6 +5,7 @@ import io.lookout.model.LookoutException;
 import io.lookout.model.spi.Direction;
 import io.lookout.model.spi.LogQuery;
 import io.lookout.model.spi.LogStore;
+import io.lookout.model.spi.MetricStore;
 import io.lookout.model.spi.SpanStore;
 import io.lookout.query.ApiResponses.DataWriter;
 import io.lookout.query.internal.Json;
@@ -26,8 +27,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The query APIs over the storage SPI: native logs ({@code /api/v1/logs...}) and traces
- * ({@code /api/v1/traces...}, see {@link TraceRoutes}), and Jaeger's query API
- * ({@code /jaeger/api/...}, see {@link JaegerRoutes}); the routes are listed in the package
+ * ({@code /api/v1/traces...}, see {@link TraceRoutes}), Jaeger's query API
+ * ({@code /jaeger/api/...}, see {@link JaegerRoutes}) and Prometheus's HTTP API with PromQL
+ * ({@code /prometheus/api/v1/...}, see {@link PrometheusRoutes}); the routes are listed in the package
  * documentation. Parameters are validated on the event loop; storage calls and JSON rendering run
  * on a dedicated worker pool, at most {@link QueryConfig#maxPending()} at a time.
  */
@@ -45,11 +47,16 @@ public final class QueryApi implements AutoCloseable {
   private final Runner runner;
   private final TraceRoutes traces;
   private final JaegerRoutes jaeger;
+  private final PrometheusRoutes prometheus;
 
+  /**
+   * @param metricStore serves the Prometheus HTTP API and PromQL ({@code /prometheus/api/v1/...})
+   */
   public QueryApi(
       Vertx vertx,
       LogStore logStore,
       SpanStore spanStore,
+      MetricStore metricStore,
       QueryConfig config,
       PrometheusRegistry registry,
       Clock clock) {
@@ -62,11 +69,13 @@ public final class QueryApi implements AutoCloseable {
     this.runner = new Runner(vertx, config.workers(), config.timeout(), config.maxPending());
     this.traces = new TraceRoutes(logStore, spanStore, config, runner, this::nowNanos);
     this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
+    this.prometheus = new PrometheusRoutes(
+        Objects.requireNonNull(metricStore, "metricStore"), config, runner, this::nowNanos);
   }
 
   /**
-   * Adds the native and Jaeger routes, a 405 envelope for other methods on them, a 404 envelope
-   * for any unknown {@code /api/...} or {@code /jaeger/api/...} path (routed last, so routes
+   * Adds the native, Jaeger and Prometheus routes, a 405 envelope for other methods on them, a 404
+   * envelope for any unknown {@code /api/...}, {@code /prometheus/api/...} or {@code /jaeger/api/...} path (routed last, so routes
    * mounted later still win), and the failure handlers of {@code /api/*} (native envelope) and
    * {@code /jaeger/api/*} (Jaeger's envelope).
    */
@@ -84,10 +93,19 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/api/v1/traces/red", "trace_red", false, traces::red);
     endpoint(router, "/api/v1/traces/:traceId", "trace", false, traces::trace);
     jaeger.mount(router, this::instrument);
-    router.route("/api/*").order(Integer.MAX_VALUE).handler(ctx -> {
-      metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());
-      ctx.fail(404);
-    });
+    router.route("/prometheus/api/*").failureHandler(ApiResponses.failureHandler());
+    endpoint(router, "/prometheus/api/v1/query", "prom_query", true, prometheus::query);
+    endpoint(router, "/prometheus/api/v1/query_range", "prom_query_range", true, prometheus::queryRange);
+    endpoint(router, "/prometheus/api/v1/series", "prom_series", true, prometheus::series);
+    endpoint(router, "/prometheus/api/v1/labels", "prom_labels", true, prometheus::labels);
+    endpoint(router, "/prometheus/api/v1/label/:name/values", "prom_label_values", false, prometheus::labelValues);
+    endpoint(router, "/prometheus/api/v1/metadata", "prom_metadata", false, prometheus::metadata);
+    for (String prefix : new String[] {"/api/*", "/prometheus/api/*"}) {
+      router.route(prefix).order(Integer.MAX_VALUE).handler(ctx -> {
+        metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());
+        ctx.fail(404);
+      });
+    }
   }
 
   /** Stops the worker pool; queries in progress finish first. */

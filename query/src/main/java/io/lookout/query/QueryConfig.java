@@ -16,9 +16,23 @@ import java.util.Map;
  * @param workers threads that run storage calls ({@code LOOKOUT_QUERY_WORKERS}, 8)
  * @param maxPending queries running or waiting for a worker at most; more are refused with 503
  *     and {@code Retry-After} ({@code LOOKOUT_QUERY_MAX_PENDING}, 64)
+ * @param promqlMaxSamples samples one PromQL query may load or produce at most; more is a 422
+ *     ({@code LOOKOUT_PROMQL_MAX_SAMPLES}, 50000000)
+ * @param promqlMaxSeries series one PromQL query may select at most, and the most series, label
+ *     names or values the metadata endpoints return ({@code LOOKOUT_PROMQL_MAX_SERIES}, 100000)
+ * @param promqlLookbackDelta how far back an instant vector selector looks for a sample
+ *     ({@code LOOKOUT_PROMQL_LOOKBACK_DELTA}, 5m)
  */
 public record QueryConfig(
-    Duration timeout, int maxLimit, Duration defaultRange, int traceMaxSpans, int workers, int maxPending) {
+    Duration timeout,
+    int maxLimit,
+    Duration defaultRange,
+    int traceMaxSpans,
+    int workers,
+    int maxPending,
+    long promqlMaxSamples,
+    int promqlMaxSeries,
+    Duration promqlLookbackDelta) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_LIMIT = 5000;
@@ -26,6 +40,9 @@ public record QueryConfig(
   public static final int DEFAULT_TRACE_MAX_SPANS = 10_000;
   public static final int DEFAULT_WORKERS = 8;
   public static final int DEFAULT_MAX_PENDING = 64;
+  public static final long DEFAULT_PROMQL_MAX_SAMPLES = 50_000_000L;
+  public static final int DEFAULT_PROMQL_MAX_SERIES = 100_000;
+  public static final Duration DEFAULT_PROMQL_LOOKBACK_DELTA = Duration.ofMinutes(5);
 
   public QueryConfig {
     requirePositive("LOOKOUT_QUERY_TIMEOUT", timeout);
@@ -34,6 +51,19 @@ public record QueryConfig(
     requireRange("LOOKOUT_TRACE_MAX_SPANS", traceMaxSpans, 1, 10_000_000);
     requireRange("LOOKOUT_QUERY_WORKERS", workers, 1, 1024);
     requireRange("LOOKOUT_QUERY_MAX_PENDING", maxPending, 1, 1_000_000);
+    if (promqlMaxSamples < 1) {
+      throw new IllegalArgumentException(
+          "invalid LOOKOUT_PROMQL_MAX_SAMPLES '" + promqlMaxSamples + "': use a positive integer");
+    }
+    requireRange("LOOKOUT_PROMQL_MAX_SERIES", promqlMaxSeries, 1, 100_000_000);
+    requirePositive("LOOKOUT_PROMQL_LOOKBACK_DELTA", promqlLookbackDelta);
+  }
+
+  /** A configuration with the PromQL settings at their defaults. */
+  public QueryConfig(
+      Duration timeout, int maxLimit, Duration defaultRange, int traceMaxSpans, int workers, int maxPending) {
+    this(timeout, maxLimit, defaultRange, traceMaxSpans, workers, maxPending, DEFAULT_PROMQL_MAX_SAMPLES,
+        DEFAULT_PROMQL_MAX_SERIES, DEFAULT_PROMQL_LOOKBACK_DELTA);
   }
 
   /** The configuration with every default. */
@@ -54,7 +84,22 @@ public record QueryConfig(
         duration(env, "LOOKOUT_QUERY_DEFAULT_RANGE", DEFAULT_RANGE),
         integer(env, "LOOKOUT_TRACE_MAX_SPANS", DEFAULT_TRACE_MAX_SPANS),
         integer(env, "LOOKOUT_QUERY_WORKERS", DEFAULT_WORKERS),
-        integer(env, "LOOKOUT_QUERY_MAX_PENDING", DEFAULT_MAX_PENDING));
+        integer(env, "LOOKOUT_QUERY_MAX_PENDING", DEFAULT_MAX_PENDING),
+        longInteger(env, "LOOKOUT_PROMQL_MAX_SAMPLES", DEFAULT_PROMQL_MAX_SAMPLES),
+        integer(env, "LOOKOUT_PROMQL_MAX_SERIES", DEFAULT_PROMQL_MAX_SERIES),
+        duration(env, "LOOKOUT_PROMQL_LOOKBACK_DELTA", DEFAULT_PROMQL_LOOKBACK_DELTA));
+  }
+
+  private static long longInteger(Map<String, String> env, String name, long def) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v.trim().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid " + name + " '" + v + "': use a positive integer", e);
+    }
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration def) {

@@ -25,5 +25,14 @@
  * {@code services/{service}/operations}, {@code operations}, {@code traces}, {@code traces/{id}},
  * {@code dependencies}) answers in Jaeger's own envelope and JSON model. Storage calls run on a
  * dedicated worker pool, never on the event loop.
+ *
+ * <p>The Prometheus HTTP API (GET and POST form, Prometheus's JSON shapes and error types):
+ * {@code /prometheus/api/v1/query?query=&time=&timeout=},
+ * {@code /prometheus/api/v1/query_range?query=&start=&end=&step=&timeout=},
+ * {@code /prometheus/api/v1/series?match[]=&start=&end=&limit=},
+ * {@code /prometheus/api/v1/labels?match[]=&start=&end=&limit=},
+ * {@code /prometheus/api/v1/label/{name}/values?match[]=&start=&end=&limit=} and
+ * {@code /prometheus/api/v1/metadata?metric=&limit=}; PromQL is evaluated by
+ * {@link io.lookout.query.promql.eval.Engine}.
  */
 package io.lookout.query;

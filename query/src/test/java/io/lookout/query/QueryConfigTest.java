@@ -37,6 +37,23 @@ class QueryConfigTest {
   }
 
   @Test
+  void readsThePromqlLimits() {
+    QueryConfig c = QueryConfig.fromEnv(Map.of(
+        "LOOKOUT_PROMQL_MAX_SAMPLES", "1000",
+        "LOOKOUT_PROMQL_MAX_SERIES", "20",
+        "LOOKOUT_PROMQL_LOOKBACK_DELTA", "1m"));
+
+    assertThat(c.promqlMaxSamples()).isEqualTo(1000);
+    assertThat(c.promqlMaxSeries()).isEqualTo(20);
+    assertThat(c.promqlLookbackDelta()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(QueryConfig.defaults().promqlMaxSamples()).isEqualTo(50_000_000L);
+    assertThat(QueryConfig.defaults().promqlMaxSeries()).isEqualTo(100_000);
+    assertThat(QueryConfig.defaults().promqlLookbackDelta()).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_PROMQL_MAX_SAMPLES", "0")))
+        .hasMessage("invalid LOOKOUT_PROMQL_MAX_SAMPLES '0': use a positive integer");
+  }
+
+  @Test
   void invalidValuesNameTheVariable() {
     assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_MAX_LIMIT", "lots")))
         .isInstanceOf(IllegalArgumentException.class)

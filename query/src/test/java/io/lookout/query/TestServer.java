@@ -2,6 +2,7 @@ package io.lookout.query;
 
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
+import io.lookout.query.promql.eval.InMemoryMetricStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -27,13 +28,14 @@ final class TestServer implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx();
   final InMemoryStore store = new InMemoryStore();
+  final InMemoryMetricStore metrics = new InMemoryMetricStore();
   final PrometheusRegistry registry = new PrometheusRegistry();
   final QueryApi api;
   final HttpServer server;
   final WebClient client;
 
   TestServer(QueryConfig config) {
-    api = new QueryApi(vertx, store, store.spanStore(), config, registry, Clock.fixed(NOW, ZoneOffset.UTC));
+    api = new QueryApi(vertx, store, store.spanStore(), metrics, config, registry, Clock.fixed(NOW, ZoneOffset.UTC));
     Router router = Router.router(vertx);
     api.mount(router);
     router.get("/api/v1/boom").handler(ctx -> {

@@ -3,6 +3,8 @@ package io.lookout.server;
 import io.lookout.ingest.IngestConfig;
 import io.lookout.ingest.OtlpGrpcReceiver;
 import io.lookout.ingest.OtlpHttpReceiver;
+import io.lookout.ingest.RemoteWriteReceiver;
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.query.QueryApi;
 import io.lookout.query.QueryConfig;
 import io.lookout.storage.LuceneStorage;
@@ -64,8 +66,10 @@ public final class LookoutServer {
       server.startApi();
       server.storage = LuceneStorage.open(storageConfig, registry);
       server.health.storage(server.storage::check);
-      server.queryApi = new QueryApi(
-          vertx, server.storage.logs(), server.storage.spans(), queryConfig, registry, Clock.systemUTC());
+      // remote_write before the query API's catch-all routes under /prometheus/api/v1/.
+      new RemoteWriteReceiver(vertx, server.storage.metrics(), ingestConfig, registry).mount(server.apiRouter);
+      server.queryApi = new QueryApi(vertx, server.storage.logs(), server.storage.spans(), server.storage.metrics(),
+          queryConfig, registry, Clock.systemUTC());
       server.queryApi.mount(server.apiRouter);
       server.startIngest(ingestConfig);
       server.health.markReady();
@@ -92,8 +96,10 @@ public final class LookoutServer {
   }
 
   private void startIngest(IngestConfig ingestConfig) throws Exception {
+    // One translator for both OTLP receivers: it holds the delta-to-cumulative state.
+    OtlpToPrometheus translator = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, registry);
     OtlpHttpReceiver http = new OtlpHttpReceiver(
-        vertx, storage.logs(), storage.spans(), storage.metrics(), ingestConfig, registry);
+        vertx, storage.logs(), storage.spans(), storage.metrics(), translator, ingestConfig, registry);
     Router otlpRouter = Router.router(vertx);
     http.mount(otlpRouter);
     // No BodyHandler and no transparent decompression: the receivers read and inflate bodies
@@ -104,7 +110,7 @@ public final class LookoutServer {
         .listen()));
 
     OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(
-        vertx, storage.logs(), storage.spans(), storage.metrics(), ingestConfig, registry);
+        vertx, storage.logs(), storage.spans(), storage.metrics(), translator, ingestConfig, registry);
     ingestServers.add(await(vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort())
             .setHost(config.bindAddress()))
         .requestHandler(grpc.grpcServer())

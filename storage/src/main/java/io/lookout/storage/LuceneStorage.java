@@ -2,6 +2,12 @@ package io.lookout.storage;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.LabelMatcher;
+import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.SelectLimits;
+import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesSamples;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
 import io.lookout.model.spi.DependencyEdge;
@@ -24,16 +30,19 @@ import io.lookout.storage.internal.SpanSearch;
 import io.lookout.storage.internal.StorageEngine;
 import io.lookout.storage.internal.StorageMetrics;
 import io.lookout.storage.internal.TraceSearch;
+import io.lookout.storage.internal.tsdb.TsdbReads;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * Lucene storage of logs and spans behind a write-ahead log, plus the raw metric spool. Appends
+ * Lucene storage of logs, spans and time series behind a write-ahead log, plus the raw OTLP
+ * metric spool. Appends
  * complete once fsync'd; records become searchable within the refresh interval. The stores'
  * own {@code close()} methods do nothing: close this object instead. Query methods block (Lucene),
  * so callers run them off event loops.
@@ -44,6 +53,7 @@ public final class LuceneStorage implements AutoCloseable {
   private final SpanSearch spanSearch;
   private final TraceSearch traceSearch;
   private final SpanAggregations spanAggregations;
+  private final TsdbReads tsdbReads;
   private final LogStore logs = new Logs();
   private final SpanStore spans = new Spans();
   private final MetricStore metrics = new Metrics();
@@ -54,6 +64,7 @@ public final class LuceneStorage implements AutoCloseable {
     this.spanSearch = new SpanSearch(engine.spans(), engine.metrics());
     this.traceSearch = new TraceSearch(engine.spans(), engine.metrics());
     this.spanAggregations = new SpanAggregations(engine.spans(), engine.metrics());
+    this.tsdbReads = new TsdbReads(engine.tsdb());
   }
 
   /**
@@ -192,6 +203,40 @@ public final class LuceneStorage implements AutoCloseable {
     @Override
     public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
       return engine.appendMetrics(tenant, request, dataPoints);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(String tenant, SeriesBatch batch) {
+      return engine.appendSeries(tenant, batch);
+    }
+
+    @Override
+    public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minTimeMillis,
+        long maxTimeMillis, SelectLimits limits) {
+      return tsdbReads.select(tenant, matchers, minTimeMillis, maxTimeMillis, limits);
+    }
+
+    @Override
+    public List<Labels> series(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis,
+        int limit) {
+      return tsdbReads.series(tenant, matcherSets, startMillis, endMillis, limit);
+    }
+
+    @Override
+    public List<String> labelNames(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis,
+        long endMillis, int limit) {
+      return tsdbReads.labelNames(tenant, matcherSets, startMillis, endMillis, limit);
+    }
+
+    @Override
+    public List<String> labelValues(String tenant, String name, List<List<LabelMatcher>> matcherSets,
+        long startMillis, long endMillis, int limit) {
+      return tsdbReads.labelValues(tenant, name, matcherSets, startMillis, endMillis, limit);
+    }
+
+    @Override
+    public Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit) {
+      return tsdbReads.metadata(tenant, metric, limit);
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param indexQueueBytes {@code LOOKOUT_INDEX_QUEUE_BYTES}: backlog of accepted, not yet indexed
  *     data beyond which appends are refused as overloaded
  * @param walSegmentBytes {@code LOOKOUT_WAL_SEGMENT_BYTES}: size at which a log segment is closed
+ * @param metricsOooWindow {@code LOOKOUT_METRICS_OOO_WINDOW}: how much older than its series' newest
+ *     sample a metric sample may be and still be accepted (0 to 1h, default 10m)
  */
 public record StorageConfig(
     Path dataDir,
@@ -32,7 +34,8 @@ public record StorageConfig(
     Duration commitInterval,
     int indexThreads,
     long indexQueueBytes,
-    long walSegmentBytes) {
+    long walSegmentBytes,
+    Duration metricsOooWindow) {
 
   public static final String DATA_DIR = "LOOKOUT_DATA_DIR";
   public static final String RETENTION = "LOOKOUT_RETENTION";
@@ -42,6 +45,8 @@ public record StorageConfig(
   public static final String INDEX_THREADS = "LOOKOUT_INDEX_THREADS";
   public static final String INDEX_QUEUE_BYTES = "LOOKOUT_INDEX_QUEUE_BYTES";
   public static final String WAL_SEGMENT_BYTES = "LOOKOUT_WAL_SEGMENT_BYTES";
+  public static final String METRICS_OOO_WINDOW = "LOOKOUT_METRICS_OOO_WINDOW";
+  public static final Duration DEFAULT_OOO_WINDOW = Duration.ofMinutes(10);
 
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
@@ -78,6 +83,22 @@ public record StorageConfig(
       throw new IllegalArgumentException("invalid " + WAL_SEGMENT_BYTES + " " + walSegmentBytes
           + ": allowed are 4KiB to 1TiB (default 64MiB)");
     }
+    Objects.requireNonNull(metricsOooWindow, METRICS_OOO_WINDOW);
+    if (metricsOooWindow.isNegative() || metricsOooWindow.compareTo(HOUR) > 0) {
+      throw invalid(METRICS_OOO_WINDOW, metricsOooWindow, "allowed are 0 to 1h (default 10m)");
+    }
+  }
+
+  /** Settings without the metrics out-of-order window, which takes its default. */
+  public StorageConfig(Path dataDir, Duration retention, Duration partition, Duration refreshInterval,
+      Duration commitInterval, int indexThreads, long indexQueueBytes, long walSegmentBytes) {
+    this(dataDir, retention, partition, refreshInterval, commitInterval, indexThreads, indexQueueBytes,
+        walSegmentBytes, DEFAULT_OOO_WINDOW);
+  }
+
+  /** The out-of-order window as written in messages. */
+  public String metricsOooWindowText() {
+    return text(metricsOooWindow);
   }
 
   /** Defaults for every setting, with data in {@code dataDir}. */
@@ -100,7 +121,8 @@ public record StorageConfig(
         duration(env, COMMIT_INTERVAL, "30s"),
         integer(env, INDEX_THREADS, "2"),
         size(env, INDEX_QUEUE_BYTES, "256MiB"),
-        size(env, WAL_SEGMENT_BYTES, "64MiB"));
+        size(env, WAL_SEGMENT_BYTES, "64MiB"),
+        duration(env, METRICS_OOO_WINDOW, "10m"));
   }
 
   /** The retention as a duration string, for messages. */

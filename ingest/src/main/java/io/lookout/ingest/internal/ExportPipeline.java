@@ -4,9 +4,11 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.lookout.ingest.OtlpDecoder;
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.model.LogRecord;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.LogStore;
 import io.lookout.model.spi.MetricStore;
@@ -20,14 +22,14 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Transport-independent part of an export: parse the payload, decode, append to storage, build
- * the Export*ServiceResponse (with partial success when anything was rejected).
+ * Transport-independent part of an export: parse the payload, decode (metrics: translate into
+ * Prometheus series), append to storage, build the Export*ServiceResponse (with partial success
+ * when anything was rejected).
  */
 public final class ExportPipeline {
   /** Payload encodings. */
@@ -37,21 +39,25 @@ public final class ExportPipeline {
   public record Reply(Message response, long accepted, long rejected) {}
 
   static final String STORAGE_REASON = "storage";
+  /** Reason label of OTLP metric points the translation to Prometheus series dropped. */
+  static final String TRANSLATION_REASON = "translation";
 
   private final LogStore logs;
   private final SpanStore spans;
   private final MetricStore metrics;
   private final IngestMetrics counters;
   private final OtlpDecoder decoder;
+  private final OtlpToPrometheus translator;
   private final OtlpJson json;
 
-  public ExportPipeline(LogStore logs, SpanStore spans, MetricStore metrics, long maxRequestBytes,
-      IngestMetrics counters, OtlpDecoder decoder) {
+  public ExportPipeline(LogStore logs, SpanStore spans, MetricStore metrics, OtlpToPrometheus translator,
+      long maxRequestBytes, IngestMetrics counters, OtlpDecoder decoder) {
     this.logs = logs;
     this.spans = spans;
     this.metrics = metrics;
     this.counters = counters;
     this.decoder = decoder;
+    this.translator = translator;
     this.json = new OtlpJson(maxRequestBytes);
   }
 
@@ -68,12 +74,8 @@ public final class ExportPipeline {
           ExportLogsServiceRequest.newBuilder(), ExportLogsServiceRequest::parseFrom), transport);
       case TRACES -> exportSpans(tenant, parse(data, len, format, "ExportTraceServiceRequest",
           ExportTraceServiceRequest.newBuilder(), ExportTraceServiceRequest::parseFrom), transport);
-      case METRICS -> {
-        ExportMetricsServiceRequest req = parse(data, len, format, "ExportMetricsServiceRequest",
-            ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom);
-        byte[] raw = format == Format.JSON ? req.toByteArray() : (len == data.length ? data : Arrays.copyOf(data, len));
-        yield exportMetrics(tenant, req, raw, transport);
-      }
+      case METRICS -> exportMetrics(tenant, parse(data, len, format, "ExportMetricsServiceRequest",
+          ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom), transport);
     };
   }
 
@@ -81,7 +83,8 @@ public final class ExportPipeline {
     OtlpDecoder.Result<LogRecord> decoded = decoder.logs(req);
     countRejections(Signal.LOGS, decoded.rejectedByReason());
     Supplier<CompletableFuture<AppendResult>> append = () -> logs.append(tenant, decoded.records());
-    return store(Signal.LOGS, transport, decoded.records().size(), decoded.rejected(), decoded.message(), append)
+    return store(Signal.LOGS, transport, decoded.records().size(), decoded.rejected(), decoded.message(),
+        Signal.LOGS.items(), append)
         .thenApply(o -> new Reply(logsResponse(o), o.accepted, o.rejected));
   }
 
@@ -89,22 +92,34 @@ public final class ExportPipeline {
     OtlpDecoder.Result<Span> decoded = decoder.spans(req);
     countRejections(Signal.TRACES, decoded.rejectedByReason());
     Supplier<CompletableFuture<AppendResult>> append = () -> spans.append(tenant, decoded.records());
-    return store(Signal.TRACES, transport, decoded.records().size(), decoded.rejected(), decoded.message(), append)
+    return store(Signal.TRACES, transport, decoded.records().size(), decoded.rejected(), decoded.message(),
+        Signal.TRACES.items(), append)
         .thenApply(o -> new Reply(traceResponse(o), o.accepted, o.rejected));
   }
 
-  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, byte[] raw,
-      String transport) {
+  /**
+   * Translates to Prometheus series and appends them. Rejections are reported in OTLP data points:
+   * points the translation dropped plus samples storage rejected, at most the request's points
+   * (one histogram point makes several samples).
+   */
+  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, String transport) {
     int points = OtlpDecoder.dataPoints(req);
-    Supplier<CompletableFuture<AppendResult>> append = () -> metrics.appendOtlp(tenant, raw, points);
-    return store(Signal.METRICS, transport, points, 0, "", append)
-        .thenApply(o -> new Reply(metricsResponse(o), o.accepted, o.rejected));
+    OtlpToPrometheus.Result translated = translator.translate(tenant, req);
+    counters.rejected(Signal.METRICS, TRANSLATION_REASON, translated.droppedPoints());
+    SeriesBatch batch = translated.batch();
+    Supplier<CompletableFuture<AppendResult>> append = () -> metrics.append(tenant, batch);
+    return store(Signal.METRICS, transport, batch.sampleCount(), translated.droppedPoints(), translated.message(),
+        "samples", append)
+        .thenApply(o -> {
+          long rejected = Math.min(points, o.rejected);
+          return new Reply(metricsResponse(new Outcome(o.accepted, rejected, o.message)), o.accepted, rejected);
+        });
   }
 
   private record Outcome(long accepted, long rejected, String message) {}
 
   private CompletableFuture<Outcome> store(Signal signal, String transport, long toStore, long rejectedByDecoder,
-      String decoderMessage, Supplier<CompletableFuture<AppendResult>> append) {
+      String decoderMessage, String storedItems, Supplier<CompletableFuture<AppendResult>> append) {
     if (toStore == 0) {
       return CompletableFuture.completedFuture(new Outcome(0, rejectedByDecoder, decoderMessage));
     }
@@ -120,7 +135,7 @@ public final class ExportPipeline {
       String message = decoderMessage;
       if (r.rejected() > 0) {
         String storage = r.message() == null || r.message().isBlank()
-            ? "storage rejected " + r.rejected() + " " + signal.items()
+            ? "storage rejected " + r.rejected() + " " + storedItems
             : r.message();
         message = message.isEmpty() ? storage : message + "; " + storage;
       }

@@ -13,6 +13,8 @@ import java.util.WeakHashMap;
 public final class IngestMetrics {
   public static final String HTTP = "http";
   public static final String GRPC = "grpc";
+  /** Transport label of Prometheus remote_write (signal {@code metrics}). */
+  public static final String REMOTE_WRITE = "remote_write";
 
   private static final Map<PrometheusRegistry, IngestMetrics> BY_REGISTRY = new WeakHashMap<>();
 
@@ -24,7 +26,7 @@ public final class IngestMetrics {
   private IngestMetrics(PrometheusRegistry registry) {
     records = Counter.builder()
         .name("lookout_ingest_records_total")
-        .help("Records (log records, spans, metric data points) accepted into storage")
+        .help("Records (log records, spans, metric samples) accepted into storage")
         .labelNames("signal", "transport")
         .register(registry);
     bytes = Counter.builder()
@@ -34,7 +36,7 @@ public final class IngestMetrics {
         .register(registry);
     rejected = Counter.builder()
         .name("lookout_ingest_rejected_records_total")
-        .help("Records rejected inside otherwise accepted requests (OTLP partial success)")
+        .help("Records rejected inside otherwise accepted requests (OTLP partial success, remote_write 400)")
         .labelNames("signal", "reason")
         .register(registry);
     requests = Counter.builder()

@@ -62,11 +62,19 @@ public final class RemoteWriteDecoder {
 
   /** Decompresses a snappy block-format body; see {@link #decode(byte[], int)} for the errors. */
   public static byte[] decompress(byte[] body, int maxBytes) {
+    return decompress(body, body.length, maxBytes);
+  }
+
+  /** Decompresses the first {@code bodyLength} bytes of {@code body}; see {@link #decode(byte[], int)}. */
+  public static byte[] decompress(byte[] body, int bodyLength, int maxBytes) {
+    if (bodyLength < 0 || bodyLength > body.length) {
+      throw new IllegalArgumentException("body length " + bodyLength + " outside the array of " + body.length);
+    }
     long length = 0;
     int shift = 0;
     int pos = 0;
     while (true) {
-      if (pos >= body.length || pos >= 5) {
+      if (pos >= bodyLength || pos >= 5) {
         throw LookoutException.badData("invalid snappy body: missing or malformed length header;"
             + " remote_write bodies must be snappy block format (not framed)");
       }
@@ -83,7 +91,7 @@ public final class RemoteWriteDecoder {
     }
     byte[] out = new byte[(int) length];
     try {
-      int n = new SnappyDecompressor().decompress(body, 0, body.length, out, 0, out.length);
+      int n = new SnappyDecompressor().decompress(body, 0, bodyLength, out, 0, out.length);
       if (n != length) {
         throw LookoutException.badData("invalid snappy body: header says " + length + " bytes, data has " + n);
       }

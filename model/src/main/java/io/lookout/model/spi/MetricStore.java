@@ -1,16 +1,62 @@
 package io.lookout.model.spi;
 
+import io.lookout.model.metrics.LabelMatcher;
+import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.SelectLimits;
+import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesSamples;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Metrics storage. Until the time-series store exists, OTLP metric exports are kept durably as
- * received (serialized {@code ExportMetricsServiceRequest} protobuf bytes), so that the
- * time-series store can import them later; they are not queryable yet.
+ * Time-series storage in the Prometheus data model, split per tenant. Times are Unix
+ * milliseconds, as in Prometheus. Same durability as {@link LogStore}: an append completes only
+ * once its samples are in the write-ahead log on disk.
+ *
+ * <p>A {@code matcherSets} argument is a union (a series matches when it matches every matcher of
+ * at least one set), as Prometheus's {@code match[]} parameters; an empty list means every series.
  */
 public interface MetricStore extends AutoCloseable {
 
-  /** Appends one export request durably; completes once it is in the write-ahead log on disk. */
+  /**
+   * Appends series data durably. Samples that cannot be kept (older than the retention or the
+   * out-of-order window, or a different value for a timestamp already stored) are counted in the
+   * result with a message; the rest are kept. Fails the future with OVERLOADED when behind.
+   */
+  CompletableFuture<AppendResult> append(String tenant, SeriesBatch batch);
+
+  /**
+   * Appends one raw OTLP export request durably (serialized {@code ExportMetricsServiceRequest}).
+   * Kept until the ingest path translates OTLP into {@link #append}; to be removed then.
+   */
   CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] exportMetricsServiceRequest, int dataPoints);
+
+  /**
+   * The samples of every series matching all {@code matchers} with timestamps in
+   * {@code [minTimeMillis, maxTimeMillis]}, series sorted by labels. Matching is on label values,
+   * with a missing label equal to the empty string (Prometheus semantics).
+   *
+   * @throws io.lookout.model.LookoutException EXECUTION naming the limit when a limit is exceeded,
+   *     TIMEOUT past the time budget
+   */
+  List<SeriesSamples> select(
+      String tenant, List<LabelMatcher> matchers, long minTimeMillis, long maxTimeMillis, SelectLimits limits);
+
+  /** Label sets of the series matching any of the sets with data in the range, sorted, at most {@code limit}. */
+  List<Labels> series(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis, int limit);
+
+  /** Label names of the matching series with data in the range, sorted, at most {@code limit}. */
+  List<String> labelNames(
+      String tenant, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis, int limit);
+
+  /** Values of one label among the matching series with data in the range, sorted, at most {@code limit}. */
+  List<String> labelValues(
+      String tenant, String name, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis, int limit);
+
+  /** Metadata per metric family name (or of one family when {@code metric} is not null). */
+  Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit);
 
   CheckResult check();
 

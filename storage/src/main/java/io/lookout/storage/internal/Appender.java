@@ -4,8 +4,10 @@ import io.lookout.model.ErrorCode;
 import io.lookout.model.LogRecord;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.storage.StorageConfig;
+import io.lookout.storage.internal.tsdb.Tsdb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,7 @@ final class Appender implements Wal.Listener {
   private final Wal wal;
   private final IndexQueue queue;
   private volatile boolean refusing;
+  private Tsdb tsdb;
 
   Appender(StorageConfig config, LongSupplier clock, StorageMetrics metrics, Wal wal, IndexQueue queue) {
     this.config = config;
@@ -33,6 +36,10 @@ final class Appender implements Wal.Listener {
     this.metrics = metrics;
     this.wal = wal;
     this.queue = queue;
+  }
+
+  void tsdb(Tsdb tsdb) {
+    this.tsdb = tsdb;
   }
 
   long retentionCutoff() {
@@ -72,6 +79,16 @@ final class Appender implements Wal.Listener {
 
   CompletableFuture<AppendResult> appendMetrics(String tenant, byte[] request, int dataPoints) {
     return submit(WalEntry.ofMetrics(tenant, clock.getAsLong(), request, dataPoints));
+  }
+
+  CompletableFuture<AppendResult> appendSeries(String tenant, SeriesBatch batch) {
+    Tsdb.Prepared p = tsdb.prepare(tenant, batch, Math.floorDiv(retentionCutoff(), 1_000_000L),
+        config.retentionText());
+    AppendResult result = new AppendResult(p.accepted(), p.rejected(), p.message());
+    if (p.accepted() == 0 && p.batch().metadata().isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    return submit(WalEntry.ofSeries(tenant, clock.getAsLong(), p.batch(), result));
   }
 
   @SuppressWarnings("unchecked")
@@ -135,7 +152,7 @@ final class Appender implements Wal.Listener {
     for (WalEntry e : batch) {
       queue.add(e);
       metrics.appendedRecords.labelValues(e.signal.dirName())
-          .inc(e.signal == Signal.METRICS ? e.dataPoints : e.records.size());
+          .inc(e.signal == Signal.METRICS || e.signal == Signal.SAMPLES ? e.dataPoints : e.records.size());
     }
     for (WalEntry e : batch) {
       e.future.complete(e.result);

@@ -2,6 +2,7 @@ package io.lookout.storage.internal;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
+import io.lookout.storage.internal.tsdb.Tsdb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -23,8 +24,10 @@ final class Indexer {
   private final IndexSet spans;
   private final MetricSpool metricSpool;
   private final StorageMetrics metrics;
+  private final Tsdb tsdb;
 
-  Indexer(IndexSet logs, IndexSet spans, MetricSpool metricSpool, StorageMetrics metrics) {
+  Indexer(IndexSet logs, IndexSet spans, MetricSpool metricSpool, Tsdb tsdb, StorageMetrics metrics) {
+    this.tsdb = tsdb;
     this.logs = logs;
     this.spans = spans;
     this.metricSpool = metricSpool;
@@ -33,6 +36,16 @@ final class Indexer {
 
   /** Returns the number of records added. */
   long apply(WalEntry e, long retentionCutoff) {
+    return apply(e, retentionCutoff, false);
+  }
+
+  /** As {@link #apply(WalEntry, long)}; {@code replay} when the entry comes back from the log at start. */
+  long apply(WalEntry e, long retentionCutoff, boolean replay) {
+    if (e.signal == Signal.SAMPLES) {
+      long n = tsdb.apply(e.tenant, e.seq, e.seriesBatch(), Math.floorDiv(retentionCutoff, 1_000_000L), replay);
+      metrics.indexedRecords.labelValues(e.signal.dirName()).inc(n);
+      return n;
+    }
     if (e.signal == Signal.METRICS) {
       try {
         metricSpool.append(e);

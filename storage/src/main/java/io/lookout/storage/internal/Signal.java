@@ -4,7 +4,9 @@ package io.lookout.storage.internal;
 public enum Signal {
   LOGS(1, "logs"),
   SPANS(2, "spans"),
-  METRICS(3, "metrics");
+  METRICS(3, "metrics"),
+  /** Time series in the Prometheus model (the raw OTLP spool is {@link #METRICS}). */
+  SAMPLES(4, "samples");
 
   private final int code;
   private final String dirName;

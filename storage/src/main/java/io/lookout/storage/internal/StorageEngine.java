@@ -2,9 +2,11 @@ package io.lookout.storage.internal;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
 import io.lookout.storage.StorageConfig;
+import io.lookout.storage.internal.tsdb.Tsdb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ public final class StorageEngine {
   private final IndexSet logs;
   private final IndexSet spans;
   private final MetricSpool metricSpool;
+  private final Tsdb tsdb;
   private final Indexer indexer;
   private final Appender appender;
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
@@ -57,8 +60,11 @@ public final class StorageEngine {
     this.logs = new IndexSet(Signal.LOGS, data, partitioning);
     this.spans = new IndexSet(Signal.SPANS, data, partitioning);
     this.metricSpool = new MetricSpool(data, partitioning);
-    this.indexer = new Indexer(logs, spans, metricSpool, metrics);
+    this.tsdb = new Tsdb(data.resolve(Signal.METRICS.dirName()), config.partition().toNanos(),
+        config.metricsOooWindow().toMillis(), config.metricsOooWindowText(), metrics.tsdb);
+    this.indexer = new Indexer(logs, spans, metricSpool, tsdb, metrics);
     this.appender = new Appender(config, clock, metrics, wal, queue);
+    this.appender.tsdb(tsdb);
     this.refresher = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().name("lookout-refresh").daemon().factory());
     this.maintenance = Executors.newSingleThreadScheduledExecutor(
@@ -75,17 +81,19 @@ public final class StorageEngine {
     e.logs.openExisting();
     e.spans.openExisting();
     e.metricSpool.openExisting();
+    e.tsdb.openExisting();
     long[] replayed = new long[1];
     long walMax = e.wal.replay(entry -> {
       e.maxDequeued.accumulateAndGet(entry.seq, Math::max);
-      long n = e.indexer.apply(entry, e.retentionCutoff());
+      long n = e.indexer.apply(entry, e.retentionCutoff(), true);
       replayed[0] += n;
       if (n > 0) {
         metrics.replayedRecords.labelValues(entry.signal.dirName()).inc(n);
       }
     });
     long next = Math.max(Math.max(walMax, e.wal.readCheckpoint()),
-        Math.max(Math.max(e.logs.maxCommittedSeq(), e.spans.maxCommittedSeq()), e.metricSpool.maxCommittedSeq())) + 1;
+        Math.max(Math.max(e.logs.maxCommittedSeq(), e.spans.maxCommittedSeq()),
+            Math.max(e.metricSpool.maxCommittedSeq(), e.tsdb.maxCommittedSeq()))) + 1;
     e.maxDequeued.accumulateAndGet(next - 1, Math::max);
     if (walMax >= 0) {
       LOG.info("replayed the write-ahead log up to sequence {}: {} records re-added", walMax, replayed[0]);
@@ -122,6 +130,10 @@ public final class StorageEngine {
     return spans;
   }
 
+  public Tsdb tsdb() {
+    return tsdb;
+  }
+
   public StorageMetrics metrics() {
     return metrics;
   }
@@ -144,6 +156,10 @@ public final class StorageEngine {
 
   public CompletableFuture<AppendResult> appendMetrics(String tenant, byte[] request, int dataPoints) {
     return appender.appendMetrics(tenant, request, dataPoints);
+  }
+
+  public CompletableFuture<AppendResult> appendSeries(String tenant, SeriesBatch batch) {
+    return appender.appendSeries(tenant, batch);
   }
 
   private void indexLoop() {
@@ -198,6 +214,7 @@ public final class StorageEngine {
         }
       }
       metricSpool.commit(w);
+      tsdb.commit(w, Math.floorDiv(retentionCutoff(), 1_000_000L));
       commitFailure = null;
     } finally {
       commitLock.writeLock().unlock();
@@ -224,7 +241,7 @@ public final class StorageEngine {
           metrics.deletedPartitions.labelValues(set.signal().dirName()).inc();
         }
       }
-      int n = metricSpool.deleteEndingBefore(cutoff);
+      int n = metricSpool.deleteEndingBefore(cutoff) + tsdb.deleteExpired(Math.floorDiv(cutoff, 1_000_000L));
       if (n > 0) {
         metrics.deletedPartitions.labelValues(Signal.METRICS.dirName()).inc(n);
       }
@@ -304,6 +321,10 @@ public final class StorageEngine {
         return CheckResult.failed("index " + p.dir + " failed: " + t.getMessage());
       }
     }
+    String tf = tsdb.failure();
+    if (tf != null) {
+      return CheckResult.failed(tf);
+    }
     String cf = commitFailure;
     return cf == null ? CheckResult.OK : CheckResult.failed(cf);
   }
@@ -374,6 +395,7 @@ public final class StorageEngine {
         LOG.warn("closing {} failed", p.dir, e);
       }
     }
+    tsdb.close();
     try {
       metricSpool.close();
     } catch (IOException e) {

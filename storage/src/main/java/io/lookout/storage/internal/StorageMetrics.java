@@ -24,6 +24,7 @@ public final class StorageMetrics {
   public final Histogram commitSeconds;
   public final Counter deletedPartitions;
   public final Histogram querySeconds;
+  public final io.lookout.storage.internal.tsdb.TsdbMetrics tsdb;
 
   public StorageMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -50,6 +51,7 @@ public final class StorageMetrics {
         .classicOnly().classicUpperBounds(SECONDS).register(registry);
     deletedPartitions = Counter.builder().name("lookout_storage_deleted_partitions_total")
         .help("partitions deleted by retention").labelNames("signal").register(registry);
+    tsdb = new io.lookout.storage.internal.tsdb.TsdbMetrics(registry);
     querySeconds = Histogram.builder().name("lookout_storage_query_seconds")
         .help("time of storage queries").labelNames("op")
         .classicOnly().classicUpperBounds(SECONDS).register(registry);

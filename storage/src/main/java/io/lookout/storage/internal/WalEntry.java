@@ -2,7 +2,9 @@ package io.lookout.storage.internal;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
+import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.model.spi.AppendResult;
+import io.lookout.storage.internal.tsdb.SeriesCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +59,21 @@ public final class WalEntry {
 
   /** Bytes this entry holds in memory while queued, for the indexer budget. */
   public long memoryBytes() {
-    return payload.length * 2L + 64L * records.size() + 128;
+    return payload.length * 2L + 64L * records.size() + 128 + 24L * dataPoints;
+  }
+
+  /** The series batch of a {@link Signal#SAMPLES} entry. */
+  public SeriesBatch seriesBatch() {
+    return (SeriesBatch) records.get(0);
+  }
+
+  public static WalEntry ofSeries(String tenant, long receivedNanos, SeriesBatch batch, AppendResult result) {
+    int points = (int) Math.min(Integer.MAX_VALUE, batch.sampleCount());
+    ByteWriter w = new ByteWriter(128 + points * 10 + batch.series().size() * 64);
+    header(w, Signal.SAMPLES, tenant, receivedNanos);
+    SeriesCodec.write(w, batch);
+    return new WalEntry(Signal.SAMPLES, tenant, receivedNanos, w.toByteArray(), List.of(batch), new int[0],
+        new int[0], points, 0, 0, result, new CompletableFuture<>());
   }
 
   public static WalEntry ofLogs(String tenant, long receivedNanos, List<LogRecord> records, AppendResult result) {
@@ -128,6 +144,10 @@ public final class WalEntry {
       r.skip(len);
       e = new WalEntry(signal, tenant, received, payload, List.of(), new int[0], new int[0], points, off, len,
           null, null);
+    } else if (signal == Signal.SAMPLES) {
+      SeriesBatch batch = SeriesCodec.read(r);
+      e = new WalEntry(signal, tenant, received, payload, List.of(batch), new int[0], new int[0],
+          (int) Math.min(Integer.MAX_VALUE, batch.sampleCount()), 0, 0, null, null);
     } else {
       int n = r.readCount();
       int[] offsets = new int[n];

@@ -1,0 +1,277 @@
+package io.lookout.query.promql.eval;
+
+import io.lookout.model.metrics.Labels;
+import io.lookout.query.promql.Call;
+import io.lookout.query.promql.Expr;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Functions over range vectors: rate and friends, {@code *_over_time}, changes, resets. */
+final class RangeFunctions {
+  private static final Set<String> NAMES = Set.of("rate", "increase", "delta", "irate", "idelta", "deriv",
+      "predict_linear", "avg_over_time", "min_over_time", "max_over_time", "sum_over_time", "count_over_time",
+      "quantile_over_time", "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time",
+      "absent_over_time", "changes", "resets");
+
+  private RangeFunctions() {}
+
+  static boolean supported(String name) {
+    return NAMES.contains(name);
+  }
+
+  static List<Elem> eval(Evaluator ev, Call c, long t) {
+    String name = c.function().name();
+    Expr matrixArg = name.equals("quantile_over_time") ? c.args().get(1) : c.args().getFirst();
+    List<Points> in = ev.matrix(matrixArg, t);
+    if (name.equals("absent_over_time")) {
+      return in.isEmpty() ? List.of(new Elem(Calls.absentLabelsOf(matrixArg), 1, t)) : List.of();
+    }
+    double param = switch (name) {
+      case "quantile_over_time" -> ev.scalar(c.args().getFirst(), t);
+      case "predict_linear" -> ev.scalar(c.args().get(1), t);
+      default -> 0;
+    };
+    long[] window = ev.window(matrixArg, t);
+    List<Elem> out = new ArrayList<>(in.size());
+    for (Points p : in) {
+      double v = switch (name) {
+        case "rate" -> extrapolatedRate(p, window, true, true);
+        case "increase" -> extrapolatedRate(p, window, true, false);
+        case "delta" -> extrapolatedRate(p, window, false, false);
+        case "irate" -> instant(p, true);
+        case "idelta" -> instant(p, false);
+        case "deriv" -> p.size() < 2 ? MISSING : regression(p, p.t(0))[0];
+        case "predict_linear" -> {
+          if (p.size() < 2) {
+            yield MISSING;
+          }
+          double[] r = regression(p, t);
+          yield r[0] * param + r[1];
+        }
+        case "avg_over_time" -> avg(p);
+        case "min_over_time" -> minMax(p, false);
+        case "max_over_time" -> minMax(p, true);
+        case "sum_over_time" -> sum(p);
+        case "count_over_time" -> p.size();
+        case "quantile_over_time" -> {
+          double[] vs = new double[p.size()];
+          for (int i = 0; i < vs.length; i++) {
+            vs[i] = p.v(i);
+          }
+          yield Aggregations.quantile(param, vs);
+        }
+        case "stddev_over_time" -> Math.sqrt(variance(p));
+        case "stdvar_over_time" -> variance(p);
+        case "last_over_time" -> p.v(p.size() - 1);
+        case "present_over_time" -> 1;
+        case "changes" -> changes(p);
+        case "resets" -> resets(p);
+        default -> throw Calls.unsupported(name);
+      };
+      if (Double.doubleToRawLongBits(v) == MISSING_BITS) {
+        continue;
+      }
+      Labels labels = name.equals("last_over_time") ? p.labels() : Evaluator.dropName(p.labels());
+      out.add(new Elem(labels, v, t));
+    }
+    return out;
+  }
+
+  /** A NaN payload meaning "no result for this series" (never produced by arithmetic). */
+  private static final long MISSING_BITS = 0x7ff8dead0000beefL;
+  private static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
+
+  /** rate, increase and delta, extrapolated to the window edges as Prometheus does. */
+  static double extrapolatedRate(Points p, long[] window, boolean counter, boolean rate) {
+    int n = p.size();
+    if (n < 2) {
+      return MISSING;
+    }
+    double first = p.v(0);
+    double last = p.v(n - 1);
+    double result = last - first;
+    if (counter) {
+      double prev = first;
+      for (int i = 1; i < n; i++) {
+        double cur = p.v(i);
+        if (cur < prev) {
+          result += prev;
+        }
+        prev = cur;
+      }
+    }
+    double durationToStart = (p.t(0) - window[0]) / 1000.0;
+    double durationToEnd = (window[1] - p.t(n - 1)) / 1000.0;
+    double sampled = (p.t(n - 1) - p.t(0)) / 1000.0;
+    double averageInterval = sampled / (n - 1);
+    if (counter && result > 0 && first >= 0) {
+      double durationToZero = sampled * (first / result);
+      if (durationToZero < durationToStart) {
+        durationToStart = durationToZero;
+      }
+    }
+    double threshold = averageInterval * 1.1;
+    double interval = sampled;
+    interval += durationToStart < threshold ? durationToStart : averageInterval / 2;
+    interval += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
+    result = result * (interval / sampled);
+    if (rate) {
+      result = result / ((window[1] - window[0]) / 1000.0);
+    }
+    return result;
+  }
+
+  private static double instant(Points p, boolean rate) {
+    int n = p.size();
+    if (n < 2) {
+      return MISSING;
+    }
+    double last = p.v(n - 1);
+    double prev = p.v(n - 2);
+    double result = rate && last < prev ? last : last - prev;
+    if (!rate) {
+      return result;
+    }
+    long interval = p.t(n - 1) - p.t(n - 2);
+    if (interval == 0) {
+      return MISSING;
+    }
+    return result / (interval / 1000.0);
+  }
+
+  /** Least-squares slope and intercept (at {@code interceptTime}), with Kahan sums. */
+  static double[] regression(Points p, long interceptTime) {
+    double n = 0;
+    Kahan sumX = new Kahan();
+    Kahan sumY = new Kahan();
+    Kahan sumXY = new Kahan();
+    Kahan sumX2 = new Kahan();
+    double initY = p.v(0);
+    boolean constY = true;
+    for (int i = 0; i < p.size(); i++) {
+      double y = p.v(i);
+      if (constY && i > 0 && y != initY) {
+        constY = false;
+      }
+      n += 1;
+      double x = (p.t(i) - interceptTime) / 1e3;
+      sumX.add(x);
+      sumY.add(y);
+      sumXY.add(x * y);
+      sumX2.add(x * x);
+    }
+    if (constY) {
+      if (Double.isInfinite(initY)) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      return new double[] {0, initY};
+    }
+    double sx = sumX.value();
+    double sy = sumY.value();
+    double covXY = sumXY.value() - sx * sy / n;
+    double varX = sumX2.value() - sx * sx / n;
+    double slope = covXY / varX;
+    double intercept = sy / n - slope * sx / n;
+    return new double[] {slope, intercept};
+  }
+
+  private static double sum(Points p) {
+    Kahan k = new Kahan();
+    for (int i = 0; i < p.size(); i++) {
+      k.add(p.v(i));
+    }
+    return k.value();
+  }
+
+  private static double avg(Points p) {
+    double s = sum(p);
+    if (!Double.isInfinite(s)) {
+      return s / p.size();
+    }
+    // overflow of the sum: fall back to an incremental mean
+    double mean = 0;
+    for (int i = 0; i < p.size(); i++) {
+      double v = p.v(i);
+      if (Double.isInfinite(mean)) {
+        if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
+          continue;
+        }
+        if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+          continue;
+        }
+      }
+      mean += v / (i + 1) - mean / (i + 1);
+    }
+    return mean;
+  }
+
+  private static double minMax(Points p, boolean max) {
+    double r = p.v(0);
+    for (int i = 1; i < p.size(); i++) {
+      double v = p.v(i);
+      if ((max ? v > r : v < r) || Double.isNaN(r)) {
+        r = v;
+      }
+    }
+    return r;
+  }
+
+  private static double variance(Points p) {
+    double count = 0;
+    Kahan mean = new Kahan();
+    Kahan aux = new Kahan();
+    for (int i = 0; i < p.size(); i++) {
+      double v = p.v(i);
+      count++;
+      double delta = v - mean.value();
+      mean.add(delta / count);
+      aux.add(delta * (v - mean.value()));
+    }
+    return aux.value() / count;
+  }
+
+  private static double changes(Points p) {
+    int changes = 0;
+    for (int i = 1; i < p.size(); i++) {
+      double prev = p.v(i - 1);
+      double cur = p.v(i);
+      if (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev))) {
+        changes++;
+      }
+    }
+    return changes;
+  }
+
+  private static double resets(Points p) {
+    int resets = 0;
+    for (int i = 1; i < p.size(); i++) {
+      if (p.v(i) < p.v(i - 1)) {
+        resets++;
+      }
+    }
+    return resets;
+  }
+
+  /** Kahan-Neumaier summation, as Prometheus's kahanSumInc. */
+  static final class Kahan {
+    private double sum;
+    private double c;
+
+    void add(double inc) {
+      double t = sum + inc;
+      if (Double.isInfinite(t)) {
+        c = 0;
+      } else if (Math.abs(sum) >= Math.abs(inc)) {
+        c += (sum - t) + inc;
+      } else {
+        c += (inc - t) + sum;
+      }
+      sum = t;
+    }
+
+    double value() {
+      return sum + c;
+    }
+  }
+}

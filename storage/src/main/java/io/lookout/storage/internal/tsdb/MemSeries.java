@@ -1,0 +1,228 @@
+package io.lookout.storage.internal.tsdb;
+
+import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.NativeHistogram;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The head state of one series: in-order chunks (the last one open), out-of-order samples not yet
+ * persisted, and the newest timestamp and value for duplicate and window checks. Every method
+ * runs under the series' monitor.
+ */
+final class MemSeries {
+  enum Outcome { ADDED, SAME, DUPLICATE, TOO_OLD }
+
+  final Labels labels;
+  final long ref;
+  final String name;
+  /** Newest timestamp accepted (head or, after a restart, persisted); MIN_VALUE when none. */
+  volatile long maxT = Long.MIN_VALUE;
+  private long lastBits;
+  private NativeHistogram lastHist;
+  final List<HeadChunk> chunks = new ArrayList<>(2);
+  final TreeMap<Long, Object> ooo = new TreeMap<>();
+  /** Partitions (start, ms) whose index holds this series' document. */
+  final Set<Long> indexedIn = new HashSet<>(2);
+
+  MemSeries(Labels labels, long ref) {
+    this.labels = labels;
+    this.ref = ref;
+    this.name = labels.metricName();
+  }
+
+  /** Append-time check without changing state: would this float sample be refused? */
+  synchronized Outcome peekFloat(long t, double v, long window) {
+    if (t > maxT) {
+      return Outcome.ADDED;
+    }
+    if (t == maxT && lastHist == null && !chunks.isEmpty()) {
+      return lastBits == Double.doubleToRawLongBits(v) ? Outcome.SAME : Outcome.DUPLICATE;
+    }
+    return t < maxT - window ? Outcome.TOO_OLD : Outcome.ADDED;
+  }
+
+  synchronized Outcome peekHistogram(long t, long window) {
+    if (t >= maxT) {
+      return Outcome.ADDED;
+    }
+    return t < maxT - window ? Outcome.TOO_OLD : Outcome.ADDED;
+  }
+
+  synchronized Outcome appendFloat(long t, double v, long window, long partMs) {
+    long bits = Double.doubleToRawLongBits(v);
+    if (t > maxT) {
+      HeadChunk c = openChunk(t, false, partMs);
+      c.floats.append(t, v);
+      maxT = t;
+      lastBits = bits;
+      lastHist = null;
+      return Outcome.ADDED;
+    }
+    return older(t, v, window);
+  }
+
+  synchronized Outcome appendHistogram(NativeHistogram h, long window, long partMs) {
+    long t = h.timestampMillis();
+    if (t > maxT) {
+      HeadChunk c = openChunk(t, true, partMs);
+      c.hists.add(h);
+      maxT = t;
+      lastHist = h;
+      return Outcome.ADDED;
+    }
+    return older(t, h, window);
+  }
+
+  private Outcome older(long t, Object v, long window) {
+    Object existing = t == maxT ? last() : null;
+    if (existing == null) {
+      existing = ooo.get(t);
+    }
+    if (existing == null) {
+      for (int i = chunks.size() - 1; i >= 0 && existing == null; i--) {
+        existing = chunks.get(i).valueAt(t);
+      }
+    }
+    if (existing != null) {
+      return same(existing, v) ? Outcome.SAME : Outcome.DUPLICATE;
+    }
+    if (t < maxT - window) {
+      return Outcome.TOO_OLD;
+    }
+    ooo.put(t, v);
+    return Outcome.ADDED;
+  }
+
+  private Object last() {
+    if (maxT == Long.MIN_VALUE || chunks.isEmpty()) {
+      return null;
+    }
+    return lastHist != null ? lastHist : (Object) Double.longBitsToDouble(lastBits);
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Double x && b instanceof Double y) {
+      return Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(y);
+    }
+    return a.equals(b);
+  }
+
+  private HeadChunk openChunk(long t, boolean histogram, long partMs) {
+    long part = Math.floorDiv(t, partMs) * partMs;
+    HeadChunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+    if (c != null && c.open && c.partStartMs == part && c.isHistogram() == histogram
+        && c.count() < HeadChunk.MAX_SAMPLES) {
+      return c;
+    }
+    if (c != null) {
+      c.open = false;
+    }
+    HeadChunk n = new HeadChunk(ThreadLocalRandom.current().nextLong(), part, histogram);
+    chunks.add(n);
+    return n;
+  }
+
+  /** A chunk to write at commit. */
+  record ChunkWrite(long partStartMs, long minT, long maxT, byte[] bytes, long id, boolean open, boolean replaces) {}
+
+  /** Collects what the index lacks: dirty chunks (snapshots of open ones) and out-of-order samples. */
+  synchronized void collectWrites(long partMs, List<ChunkWrite> out) {
+    for (HeadChunk c : chunks) {
+      if (c.dirty()) {
+        out.add(new ChunkWrite(c.partStartMs, c.minT(), c.maxT(), c.bytes(), c.id, c.open, c.persistedCount > 0));
+        c.persistedCount = c.count();
+      }
+    }
+    if (ooo.isEmpty()) {
+      return;
+    }
+    // out-of-order samples become chunks of their own, one per partition and kind
+    Map<Long, List<Map.Entry<Long, Object>>> byPart = new TreeMap<>();
+    for (Map.Entry<Long, Object> e : ooo.entrySet()) {
+      byPart.computeIfAbsent(Math.floorDiv(e.getKey(), partMs) * partMs, k -> new ArrayList<>()).add(e);
+    }
+    for (Map.Entry<Long, List<Map.Entry<Long, Object>>> p : byPart.entrySet()) {
+      XorChunk floats = new XorChunk();
+      List<NativeHistogram> hists = new ArrayList<>();
+      for (Map.Entry<Long, Object> e : p.getValue()) {
+        if (e.getValue() instanceof Double d) {
+          floats.append(e.getKey(), d);
+        } else {
+          hists.add((NativeHistogram) e.getValue());
+        }
+      }
+      ThreadLocalRandom rnd = ThreadLocalRandom.current();
+      if (floats.count() > 0) {
+        out.add(new ChunkWrite(p.getKey(), floats.minT(), floats.maxT(), floats.bytes(), rnd.nextLong(), false,
+            false));
+      }
+      if (!hists.isEmpty()) {
+        out.add(new ChunkWrite(p.getKey(), hists.get(0).timestampMillis(),
+            hists.get(hists.size() - 1).timestampMillis(), HistogramCodec.encodeChunk(hists), rnd.nextLong(),
+            false, false));
+      }
+    }
+    ooo.clear();
+  }
+
+  /**
+   * Drops closed chunks the index already holds once they are older than the out-of-order window
+   * (kept until then for duplicate checks), and chunks of partitions ending before
+   * {@code cutoffMs}. Returns true when the series holds nothing in memory any more.
+   */
+  synchronized boolean evict(long window, long cutoffMs, long partMs) {
+    Iterator<HeadChunk> it = chunks.iterator();
+    while (it.hasNext()) {
+      HeadChunk c = it.next();
+      boolean expired = c.partStartMs + partMs <= cutoffMs;
+      boolean done = !c.open && !c.dirty() && c.maxT() < maxT - window;
+      if (expired || done) {
+        it.remove();
+      }
+    }
+    ooo.headMap(cutoffMs).clear();
+    indexedIn.removeIf(p -> p + partMs <= cutoffMs);
+    return chunks.isEmpty() && ooo.isEmpty();
+  }
+
+  /** Copies of the head data overlapping {@code [minT, maxT]}, for a query. */
+  synchronized void snapshot(long minT, long maxTq, List<byte[]> chunkBytes, TreeMap<Long, Object> oooOut) {
+    for (HeadChunk c : chunks) {
+      if (c.count() > 0 && c.minT() <= maxTq && c.maxT() >= minT) {
+        chunkBytes.add(c.bytes());
+      }
+    }
+    oooOut.putAll(ooo.subMap(minT, true, maxTq, true));
+  }
+
+  synchronized long memoryBytes() {
+    long n = 128L + ooo.size() * 64L;
+    for (HeadChunk c : chunks) {
+      n += c.memoryBytes();
+    }
+    return n;
+  }
+
+  synchronized void restoreMaxT(long t) {
+    if (t > maxT) {
+      maxT = t;
+    }
+  }
+
+  /** True when the head holds data overlapping {@code [minT, maxT]}. */
+  synchronized boolean hasDataIn(long minT, long maxTq) {
+    for (HeadChunk c : chunks) {
+      if (c.count() > 0 && c.minT() <= maxTq && c.maxT() >= minT) {
+        return true;
+      }
+    }
+    return !ooo.subMap(minT, true, maxTq, true).isEmpty();
+  }
+}
