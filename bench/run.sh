@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: builds, starts the server on a fresh data dir, runs the load generator
 # against it, stops the server (SIGTERM), runs the bare-Lucene reference on the same records
-# (logs mode only), and prints both results as Markdown table rows.
+# (logs mode only), and prints both results as Markdown table rows. In metrics mode the reference
+# is Prometheus itself (BENCH_PROMETHEUS, default prometheus from PATH) on a fresh TSDB dir, fed
+# the same series by remote_write; bytes per sample are its data dir after SIGTERM (WAL + head
+# chunks: a 2.x head is not compacted into a block before it spans 3 h).
 #
 #   bench/run.sh --records 1000000          # any LoadGenerator option passes through
 #   bench/run.sh --signal traces --spans 2000000   # traces mode: no Lucene reference, bytes per span
+#   bench/run.sh --signal metrics           # 1,000 series x 3,600 s to Lookout and to Prometheus
 #
 # Environment: JAVA_HOME (a JDK 21+, else /usr/lib/jvm/temurin-25-jdk-amd64),
 # LOOKOUT_OTLP_HTTP_PORT (4318), LOOKOUT_HTTP_PORT (8080), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
 # BENCH_SKIP_BUILD=1 (use the jars as built), BENCH_KEEP_DATA=1 (keep the server's data dir),
-# BENCH_SKIP_REFERENCE=1 (no Lucene reference run), BENCH_SERVER_CMD (a command to run instead of
-# the server jar, e.g. another build; it gets the same LOOKOUT_* environment).
+# BENCH_SKIP_REFERENCE=1 (no Lucene / Prometheus reference run), BENCH_SERVER_CMD (a command to run
+# instead of the server jar, e.g. another build; it gets the same LOOKOUT_* environment),
+# BENCH_PROMETHEUS (prometheus), BENCH_PROM_PORT (9090).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +28,8 @@ fi
 JAVA="$JAVA_HOME/bin/java"
 OTLP_PORT="${LOOKOUT_OTLP_HTTP_PORT:-4318}"
 HTTP_PORT="${LOOKOUT_HTTP_PORT:-8080}"
+PROM_PORT="${BENCH_PROM_PORT:-9090}"
+PROMETHEUS="${BENCH_PROMETHEUS:-prometheus}"
 LUCENE_OPTS=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
 
 SIGNAL=logs
@@ -93,24 +100,34 @@ else
 fi
 SERVER_PID=$!
 
-ready=0
-for _ in $(seq 1 240); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "run.sh: the server exited during startup; its log:" >&2
-    tail -n 50 "$WORK/server.log" >&2
-    exit 1
-  fi
-  if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/readyz"; then ready=1; break; fi
-  sleep 0.5
-done
-if [[ "$ready" != 1 ]]; then
-  echo "run.sh: http://127.0.0.1:$HTTP_PORT/readyz not ready within 120 s; server log:" >&2
-  tail -n 50 "$WORK/server.log" >&2
+# await_ready URL LOG: polls URL until it answers 2xx while SERVER_PID lives (120 s at most)
+await_ready() {
+  for _ in $(seq 1 240); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "run.sh: the server exited during startup; its log:" >&2
+      tail -n 50 "$2" >&2
+      exit 1
+    fi
+    if curl -fs -o /dev/null --max-time 2 "$1"; then return 0; fi
+    sleep 0.5
+  done
+  echo "run.sh: $1 not ready within 120 s; server log:" >&2
+  tail -n 50 "$2" >&2
   exit 1
-fi
+}
+await_ready "http://127.0.0.1:$HTTP_PORT/readyz" "$WORK/server.log"
 
 COMMON=()
 [[ -n "$DATASETS" ]] && COMMON+=(--datasets "$DATASETS")
+[[ "$SIGNAL" == metrics ]] && COMMON+=(--prom "http://127.0.0.1:$HTTP_PORT/prometheus" --server-pid "$SERVER_PID" --name lookout)
+
+# fill_disk ROW_FILE DISK SAMPLES: bytes per sample into the row's pending disk cell
+fill_disk() {
+  local per
+  per=$(awk -v d="$2" -v s="$3" 'BEGIN { printf "%.2f", d / s }')
+  sed -i "s/| (after stop) |/| $per |/" "$1"
+  echo "$per"
+}
 
 echo "== load generator" >&2
 # shellcheck disable=SC2086
@@ -123,7 +140,11 @@ stop_server
 DISK_AFTER=$(du -sb "$DATA_DIR" | cut -f1)
 BODY_BYTES=$(sed -n 's/^body_bytes=//p' "$WORK/generator.log" | tail -n 1)
 SPANS=$(sed -n 's/^spans=//p' "$WORK/generator.log" | tail -n 1)
-if [[ "$SIGNAL" == traces && -n "$SPANS" ]]; then
+SAMPLES=$(sed -n 's/^samples=//p' "$WORK/generator.log" | tail -n 1)
+if [[ "$SIGNAL" == metrics && -n "$SAMPLES" ]]; then
+  PER_SAMPLE=$(fill_disk "$WORK/generator.md" "$DISK_AFTER" "$SAMPLES")
+  echo "lookout data dir after shutdown: $DISK_AFTER bytes = $PER_SAMPLE bytes per sample ($SAMPLES samples)" | tee "$WORK/disk.txt" >&2
+elif [[ "$SIGNAL" == traces && -n "$SPANS" ]]; then
   PER_SPAN=$(awk -v d="$DISK_AFTER" -v s="$SPANS" 'BEGIN { printf "%.1f", d / s }')
   echo "server data dir after shutdown: $DISK_AFTER bytes = $PER_SPAN bytes per span ($SPANS spans)" | tee "$WORK/disk.txt" >&2
 elif [[ -n "$BODY_BYTES" ]]; then
@@ -138,6 +159,28 @@ if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == logs ]]; then
   # shellcheck disable=SC2086
   "$JAVA" "${LUCENE_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.lookout.bench.LuceneReference \
     "${COMMON[@]}" "$@" | tee "$WORK/reference.md"
+fi
+
+if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == metrics ]]; then
+  PROM_DIR="$WORK/prometheus"
+  mkdir -p "$PROM_DIR"
+  printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$WORK/prometheus.yml"
+  echo "== starting Prometheus ($("$PROMETHEUS" --version 2>&1 | head -n 1); data in $PROM_DIR, log in $WORK/prometheus.log)" >&2
+  "$PROMETHEUS" --config.file="$WORK/prometheus.yml" --web.enable-remote-write-receiver \
+    --storage.tsdb.path="$PROM_DIR" --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
+  SERVER_PID=$!
+  await_ready "http://127.0.0.1:$PROM_PORT/-/ready" "$WORK/prometheus.log"
+  echo "== load generator against Prometheus" >&2
+  # shellcheck disable=SC2086
+  "$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" "$@" --prom "http://127.0.0.1:$PROM_PORT" \
+    --server-pid "$SERVER_PID" --name "prometheus 2.42" \
+    2> >(tee "$WORK/prometheus-generator.log" >&2) | tee "$WORK/reference.md"
+  echo "== stopping Prometheus" >&2
+  stop_server
+  PROM_DISK=$(du -sb "$PROM_DIR" | cut -f1)
+  PROM_SAMPLES=$(sed -n 's/^samples=//p' "$WORK/prometheus-generator.log" | tail -n 1)
+  PROM_PER=$(fill_disk "$WORK/reference.md" "$PROM_DISK" "$PROM_SAMPLES")
+  echo "prometheus data dir after shutdown (WAL + head chunks, no block yet): $PROM_DISK bytes = $PROM_PER bytes per sample ($PROM_SAMPLES samples)" | tee -a "$WORK/disk.txt" >&2
 fi
 
 echo

@@ -30,6 +30,12 @@ import java.util.Locale;
  * @param traceFraction share of records with a trace and span id
  * @param signal logs or traces
  * @param spans spans to send in traces mode (about: whole traces of 5 to 15 spans)
+ * @param series series to send in metrics mode
+ * @param samples samples per series in metrics mode, 1 s apart, ending now
+ * @param prom base URL of the Prometheus API in metrics mode ({@code /api/v1/write} and {@code
+ *     /api/v1/query_range} under it)
+ * @param serverPid process id of the server, for its CPU time from {@code /proc} (0: not measured)
+ * @param name the first cell of the result row (null: the mode's default)
  */
 public record BenchArgs(
     URI otlp,
@@ -49,7 +55,12 @@ public record BenchArgs(
     Path indexDir,
     double traceFraction,
     Signal signal,
-    long spans) {
+    long spans,
+    int series,
+    int samples,
+    URI prom,
+    long serverPid,
+    String name) {
 
   static final String USAGE =
       """
@@ -70,11 +81,19 @@ public record BenchArgs(
         --threads N         Lucene reference indexing threads (default 2)
         --index-dir DIR     Lucene reference index dir (default: temporary, deleted after)
         --trace-fraction F  share of records with trace and span ids, 0..1 (default 0)
-        --signal logs|traces  what to send (default logs); in traces mode --records, --datasets,
-                            --needles, --word and --trace-fraction are ignored
+        --signal logs|traces|metrics  what to send (default logs); in traces and metrics mode
+                            --records, --datasets, --needles, --word and --trace-fraction are
+                            ignored
         --spans N           traces mode: about N spans, in traces of 5 to 15 (default 1000000);
                             --batch counts spans, --query-runs defaults to 50, --time spread
                             spreads over the last hour
+        --series N          metrics mode: node-exporter shaped series, 50 per host (default 1000);
+                            --batch counts samples per remote_write request (default 2000)
+        --samples N         metrics mode: samples per series, 1 s apart, ending now (default 3600)
+        --prom URL          metrics mode: Prometheus API base; remote_write to URL/api/v1/write,
+                            queries to URL/api/v1/query_range (default: --api URL + /prometheus)
+        --server-pid PID    server process, for its CPU seconds from /proc (default: not measured)
+        --name TEXT         first cell of the result row (default: the mode's name)
       """;
 
   public static BenchArgs defaults() {
@@ -87,7 +106,7 @@ public record BenchArgs(
     URI api = URI.create("http://127.0.0.1:8080");
     long records = 1_000_000;
     int connections = 4;
-    int batch = 1000;
+    int batch = -1;
     Path datasets = Path.of("testdata/loghub");
     Path dataDir = null;
     long seed = 42;
@@ -101,6 +120,11 @@ public record BenchArgs(
     double traceFraction = CorpusConfig.DEFAULT_TRACE_FRACTION;
     Signal signal = Signal.LOGS;
     long spans = 1_000_000;
+    int series = 1000;
+    int samples = 3600;
+    URI prom = null;
+    long serverPid = 0;
+    String rowName = null;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (!name.startsWith("--") || i + 1 >= args.length) {
@@ -126,14 +150,26 @@ public record BenchArgs(
         case "--trace-fraction" -> traceFraction = fraction(name, v);
         case "--signal" -> signal = signal(v);
         case "--spans" -> spans = positive(name, v, 1L << 40);
+        case "--series" -> series = (int) positive(name, v, 10_000_000);
+        case "--samples" -> samples = (int) positive(name, v, 1_000_000);
+        case "--prom" -> prom = uri(v);
+        case "--server-pid" -> serverPid = positive(name, v, Long.MAX_VALUE);
+        case "--name" -> rowName = name(v);
         default -> throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
       }
+    }
+    if (batch < 0) {
+      batch = signal == Signal.METRICS ? 2000 : 1000;
+    }
+    if (prom == null) {
+      prom = URI.create(api + "/prometheus");
     }
     if (queryRuns < 0) {
       queryRuns = signal == Signal.TRACES ? 50 : 20;
     }
     return new BenchArgs(otlp, api, records, connections, batch, datasets, dataDir, seed, needles, word,
-        timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction, signal, spans);
+        timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction, signal, spans, series, samples, prom,
+        serverPid, rowName);
   }
 
   private static URI uri(String v) {
@@ -190,11 +226,19 @@ public record BenchArgs(
     return v.toLowerCase(Locale.ROOT);
   }
 
+  private static String name(String v) {
+    if (v.isBlank() || v.length() > 100 || v.contains("|")) {
+      throw new IllegalArgumentException("--name must be 1 to 100 characters without '|', got '" + v + "'");
+    }
+    return v;
+  }
+
   private static Signal signal(String v) {
     return switch (v) {
       case "logs" -> Signal.LOGS;
       case "traces" -> Signal.TRACES;
-      default -> throw new IllegalArgumentException("--signal must be logs or traces, got '" + v + "'");
+      case "metrics" -> Signal.METRICS;
+      default -> throw new IllegalArgumentException("--signal must be logs, traces or metrics, got '" + v + "'");
     };
   }
 

@@ -27,7 +27,11 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   public static void main(String[] args) throws Exception {
-    BenchArgs.runMain(args, (a, log) -> a.signal() == Signal.TRACES ? TraceLoad.run(a, log) : run(a, log));
+    BenchArgs.runMain(args, (a, log) -> switch (a.signal()) {
+      case TRACES -> TraceLoad.run(a, log);
+      case METRICS -> MetricsLoad.run(a, log);
+      case LOGS -> run(a, log);
+    });
   }
 
   /** Runs the whole benchmark; progress goes to {@code log}. */

@@ -75,7 +75,7 @@ class TraceLoadTest {
     assertThat(BenchArgs.defaults().signal()).isEqualTo(Signal.LOGS);
     assertThat(BenchArgs.defaults().queryRuns()).isEqualTo(20);
     assertThat(BenchArgs.parse("--signal", "traces", "--query-runs", "7").queryRuns()).isEqualTo(7);
-    assertThatThrownBy(() -> BenchArgs.parse("--signal", "metrics")).hasMessageContaining("logs or traces");
+    assertThatThrownBy(() -> BenchArgs.parse("--signal", "profiles")).hasMessageContaining("logs, traces or metrics");
     assertThatThrownBy(() -> LuceneReference.run(BenchArgs.parse("--signal", "traces"), System.err))
         .hasMessageContaining("logs only");
   }

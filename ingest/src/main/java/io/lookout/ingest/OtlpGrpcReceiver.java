@@ -10,6 +10,7 @@ import io.lookout.ingest.internal.IngestMetrics;
 import io.lookout.ingest.internal.RpcStatus;
 import io.lookout.ingest.internal.Signal;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
+import io.lookout.ingest.metrics.SpanMetrics;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
@@ -64,13 +65,15 @@ public final class OtlpGrpcReceiver {
   /**
    * @param translator turns OTLP metrics into Prometheus series; it keeps the delta-to-cumulative
    *     state, so create one per server and pass the same instance to both OTLP receivers
+   * @param spanMetrics counts the spans storage accepted into RED metrics; one per server, shared
+   *     by both OTLP receivers ({@link SpanMetrics#disabled()} for none)
    */
   public OtlpGrpcReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
-      IngestConfig config, PrometheusRegistry registry) {
+      SpanMetrics spanMetrics, IngestConfig config, PrometheusRegistry registry) {
     this.vertx = vertx;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
-    this.pipeline = new ExportPipeline(logs, spans, metricStore, translator, maxRequestBytes, metrics,
+    this.pipeline = new ExportPipeline(logs, spans, metricStore, translator, spanMetrics, maxRequestBytes, metrics,
         new OtlpDecoder());
     GrpcServerOptions options = new GrpcServerOptions().setMaxMessageSize(maxRequestBytes);
     for (GrpcProtocol p : GrpcProtocol.values()) {

@@ -1,6 +1,7 @@
 package io.lookout.ingest;
 
 import io.lookout.ingest.metrics.OtlpToPrometheus;
+import io.lookout.ingest.metrics.SpanMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -8,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Real Vert.x servers on port 0 with both receivers over in-memory stores. */
@@ -17,14 +19,18 @@ final class TestServers implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
   final HttpServer http;
   final HttpServer grpc;
+  /** Span metrics of both receivers; tests flush them directly (the timer's hour never passes). */
+  final SpanMetrics spanMetrics;
 
   TestServers(IngestConfig config) throws Exception {
     // one translator for both OTLP receivers, as the server does: delta state is shared
     OtlpToPrometheus translator = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, registry);
-    OtlpHttpReceiver httpReceiver =
-        new OtlpHttpReceiver(vertx, stores.logs, stores.spans, stores.metrics, translator, config, registry);
-    OtlpGrpcReceiver grpcReceiver =
-        new OtlpGrpcReceiver(vertx, stores.logs, stores.spans, stores.metrics, translator, config, registry);
+    spanMetrics = SpanMetrics.start(stores.metrics,
+        new IngestConfig(config.maxRequestBytes(), Duration.ofHours(1), config.spanMetricsMaxSeries()), registry);
+    OtlpHttpReceiver httpReceiver = new OtlpHttpReceiver(
+        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry);
+    OtlpGrpcReceiver grpcReceiver = new OtlpGrpcReceiver(
+        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry);
     Router router = Router.router(vertx);
     httpReceiver.mount(router);
     // remote_write is served on the API port in the server; one port is enough here
@@ -61,6 +67,7 @@ final class TestServers implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    spanMetrics.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * Parses the time and duration formats every API accepts.
  *
  * <p>Times: RFC 3339 ({@code 2026-11-26T10:00:00.123456789Z}), Unix seconds with an optional
- * fraction ({@code 1764151200.5}), {@code now}, and {@code now-15m} / {@code now+1h} relative
+ * fraction or exponent ({@code 1764151200.5}, {@code 1.7641512e9}), {@code now}, and {@code now-15m} / {@code now+1h} relative
  * times. Durations: Prometheus style {@code 250ms}, {@code 1.5s}, {@code 15m}, {@code 1h30m},
  * {@code 7d}, {@code 2w}, or a plain number of seconds.
  */
@@ -19,7 +19,8 @@ public final class TimeParser {
   private static final Pattern RELATIVE = Pattern.compile("now\\s*([+-])\\s*(.+)");
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)");
-  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+  /** A decimal number, with an optional exponent as Prometheus clients send ({@code 1.7e9}). */
+  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d*)?([eE][-+]?\\d+)?");
 
   private TimeParser() {}
 

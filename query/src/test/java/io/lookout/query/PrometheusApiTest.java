@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.NativeHistogram;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,28 @@ class PrometheusApiTest {
     assertThat(r.body()).isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
         + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"a\",\"job\":\"api\"},\"value\":[60,\"1\"]},"
         + "{\"metric\":{\"__name__\":\"up\",\"instance\":\"b\",\"job\":\"web\"},\"value\":[60,\"1000000000000000000000\"]}]}}");
+  }
+
+  @Test
+  void nativeHistogramsHavePrometheusShape() {
+    t.metrics.addHistogram(Labels.of("__name__", "nh", "job", "api"), new NativeHistogram(60_000, 0, 0.001, 2, 10, 12,
+        List.of(new NativeHistogram.BucketSpan(1, 2)), new double[] {4, 2},
+        List.of(new NativeHistogram.BucketSpan(1, 1)), new double[] {2}, null));
+    String h = "{\"count\":\"10\",\"sum\":\"12\",\"buckets\":[[1,\"-2\",\"-1\",\"2\"],"
+        + "[3,\"-0.001\",\"0.001\",\"2\"],[0,\"1\",\"2\",\"4\"],[0,\"2\",\"4\",\"2\"]]}";
+
+    assertThat(t.get(P + "query?query=" + q("nh") + "&time=90").body())
+        .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"nh\",\"job\":\"api\"},\"histogram\":[90," + h + "]}]}}");
+    assertThat(t.get(P + "query_range?query=" + q("nh") + "&start=60&end=120&step=60").body())
+        .isEqualTo("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"nh\",\"job\":\"api\"},\"histograms\":[[60," + h + "],[120," + h
+            + "]]}]}}");
+    assertThat(t.get(P + "query?query=" + q("histogram_quantile(0.5, nh)") + "&time=90").body())
+        .contains("\"value\":[90,\"1.189207115002721\"]");
+    TestServer.Resp r = t.get(P + "query?query=" + q("nh + 1") + "&time=90");
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.errorType()).isEqualTo("execution");
   }
 
   @Test

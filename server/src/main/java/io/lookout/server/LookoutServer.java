@@ -5,6 +5,7 @@ import io.lookout.ingest.OtlpGrpcReceiver;
 import io.lookout.ingest.OtlpHttpReceiver;
 import io.lookout.ingest.RemoteWriteReceiver;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
+import io.lookout.ingest.metrics.SpanMetrics;
 import io.lookout.query.QueryApi;
 import io.lookout.query.QueryConfig;
 import io.lookout.storage.LuceneStorage;
@@ -43,6 +44,7 @@ public final class LookoutServer {
   private HttpServer apiServer;
   private LuceneStorage storage;
   private QueryApi queryApi;
+  private SpanMetrics spanMetrics;
 
   private LookoutServer(ServerConfig config, Vertx vertx, PrometheusRegistry registry) {
     this.config = config;
@@ -98,8 +100,10 @@ public final class LookoutServer {
   private void startIngest(IngestConfig ingestConfig) throws Exception {
     // One translator for both OTLP receivers: it holds the delta-to-cumulative state.
     OtlpToPrometheus translator = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, registry);
-    OtlpHttpReceiver http = new OtlpHttpReceiver(
-        vertx, storage.logs(), storage.spans(), storage.metrics(), translator, ingestConfig, registry);
+    // RED series from every accepted span (traces_spanmetrics_*), written on their own timer.
+    spanMetrics = SpanMetrics.start(storage.metrics(), ingestConfig, registry);
+    OtlpHttpReceiver http = new OtlpHttpReceiver(vertx, storage.logs(), storage.spans(), storage.metrics(),
+        translator, spanMetrics, ingestConfig, registry);
     Router otlpRouter = Router.router(vertx);
     http.mount(otlpRouter);
     // No BodyHandler and no transparent decompression: the receivers read and inflate bodies
@@ -109,8 +113,8 @@ public final class LookoutServer {
         .requestHandler(otlpRouter)
         .listen()));
 
-    OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(
-        vertx, storage.logs(), storage.spans(), storage.metrics(), translator, ingestConfig, registry);
+    OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(vertx, storage.logs(), storage.spans(), storage.metrics(),
+        translator, spanMetrics, ingestConfig, registry);
     ingestServers.add(await(vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort())
             .setHost(config.bindAddress()))
         .requestHandler(grpc.grpcServer())
@@ -155,6 +159,9 @@ public final class LookoutServer {
     }
     if (queryApi != null) {
       queryApi.close();
+    }
+    if (spanMetrics != null) {
+      spanMetrics.close(); // writes the last span metrics while storage is still open
     }
     if (storage != null) {
       try {

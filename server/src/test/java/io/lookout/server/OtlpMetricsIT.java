@@ -149,6 +149,10 @@ class OtlpMetricsIT {
     assertThat(series.statusCode()).as(series.body()).isEqualTo(200);
     assertThat(Http.json(series.body()).get("data")).hasSize(1);
     assertThat(Http.json(series.body()).get("data").get(0).get("__name__").asText()).isEqualTo("app_payload_size_bytes");
+    // ... kept losslessly and usable by PromQL's native histogram functions.
+    assertThat(single("histogram_count(app_payload_size_bytes" + sel + ")")).isEqualTo(5.0);
+    assertThat(single("histogram_sum(app_payload_size_bytes" + sel + ")")).isEqualTo(3100.0);
+    assertThat(single("histogram_quantile(0.5, app_payload_size_bytes" + sel + ")")).isBetween(380.0, 420.0);
     // Resource attributes other than job/instance are on target_info only.
     assertThat(single("target_info{host_name=\"box-3\"," + sel.substring(1))).isEqualTo(1.0);
     assertThat(query("app_load_ratio{host_name=\"box-3\"}")).isEmpty();

@@ -65,7 +65,7 @@ class TracesIT {
 
   @BeforeAll
   static void sendTrace() throws Exception {
-    lookout = new InProcessServer();
+    lookout = new InProcessServer(Map.of("LOOKOUT_SPANMETRICS_INTERVAL", "1s"));
     try (SdkTracerProvider pa = tracerProvider(A);
         SdkTracerProvider pb = tracerProvider(B);
         SdkTracerProvider pc = tracerProvider(C);
@@ -229,6 +229,28 @@ class TracesIT {
     }
     assertThat(requests).isEqualTo(1);
     assertThat(errors).isEqualTo(1);
+  }
+
+  @Test
+  void spanMetricsCountTheCallsAndTheFailureForPromql() {
+    String calls = "sum by (status_code) (traces_spanmetrics_calls_total{service=\"" + C + "\"})";
+    Http.await("span metrics written", Duration.ofSeconds(15), () -> {
+      JsonNode r = Http.json(Http.get(lookout.api() + "/prometheus/api/v1/query?query=" + enc(calls)).body());
+      return r.get("data").get("result").size() == 1;
+    });
+    JsonNode result = Http.json(Http.get(lookout.api() + "/prometheus/api/v1/query?query=" + enc(calls)).body())
+        .get("data").get("result").get(0);
+    assertThat(result.get("metric").get("status_code").asText()).isEqualTo("STATUS_CODE_ERROR");
+    assertThat(result.get("value").get(1).asText()).isEqualTo("1");
+    String payments = "sum(traces_spanmetrics_calls_total{service=\"" + B + "\",span_kind=\"SPAN_KIND_SERVER\"})";
+    assertThat(Http.json(Http.get(lookout.api() + "/prometheus/api/v1/query?query=" + enc(payments)).body())
+        .get("data").get("result").get(0).get("value").get(1).asText()).isEqualTo("2");
+    // Reserve took 1999 ms: in the 2s bucket, not in the 1.4s one.
+    String le = "traces_spanmetrics_duration_seconds_bucket{service=\"" + C + "\",le=\"%s\"}";
+    assertThat(Http.json(Http.get(lookout.api() + "/prometheus/api/v1/query?query=" + enc(le.formatted("2"))).body())
+        .get("data").get("result").get(0).get("value").get(1).asText()).isEqualTo("1");
+    assertThat(Http.json(Http.get(lookout.api() + "/prometheus/api/v1/query?query=" + enc(le.formatted("1.4"))).body())
+        .get("data").get("result").get(0).get("value").get(1).asText()).isEqualTo("0");
   }
 
   @Test

@@ -228,13 +228,14 @@ class MetricStoreContractTest {
   @Test
   void limitsFailWithExecutionNamingTheLimit() {
     threeSeries();
-    assertThatThrownBy(() -> store.select("t", List.of(), 0, Long.MAX_VALUE, new SelectLimits(2, 100, 10_000)))
+    assertThatThrownBy(() -> store.select("t", List.of(), 0, Long.MAX_VALUE,
+        new SelectLimits(2, 100, 10_000, "raise SERIES_SETTING")))
         .isInstanceOfSatisfying(LookoutException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.EXECUTION);
-          assertThat(e.getMessage()).contains("maxSeries=2");
+          assertThat(e.getMessage()).contains("more than 2 series").endsWith("; raise SERIES_SETTING");
         });
     assertThatThrownBy(() -> store.select("t", List.of(), 0, Long.MAX_VALUE, new SelectLimits(10, 2, 10_000)))
-        .isInstanceOfSatisfying(LookoutException.class, e -> assertThat(e.getMessage()).contains("maxSamples=2"));
+        .isInstanceOfSatisfying(LookoutException.class, e -> assertThat(e.getMessage()).contains("more than 2 samples"));
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +27,7 @@ public final class OtlpSender {
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
   static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   static final int MAX_CONSECUTIVE_IO_ERRORS = 20;
+  private static final Map<String, String> PROTOBUF = Map.of("Content-Type", "application/x-protobuf");
 
   /**
    * What a send did.
@@ -84,11 +86,71 @@ public final class OtlpSender {
                 long g0 = System.nanoTime();
                 byte[] payload = payloads.apply(b);
                 generate.addAndGet(System.nanoTime() - g0);
-                sendOne(client, endpoint, payload, deadlineNanos, retries);
+                sendOne(client, endpoint, PROTOBUF, payload, deadlineNanos, retries);
                 requests.incrementAndGet();
                 int d = done.incrementAndGet();
                 if (d % tenth == 0) {
                   log.printf("  sent %d/%d batches (%d retries)%n", d, count, retries.get());
+                }
+              }
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+            } catch (InterruptedException e) {
+              failure.compareAndSet(null, new IllegalStateException("sender interrupted", e));
+            }
+          }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return new Result(start, System.nanoTime(), requests.get(), retries.get(), generate.get());
+  }
+
+  /** One connection's payloads, in the order they must be sent. */
+  @FunctionalInterface
+  public interface Shard {
+    /** The next payload, or null when the shard is done. */
+    byte[] next();
+  }
+
+  /**
+   * Sends every payload of every shard once successfully, shard {@code c} in order on connection
+   * {@code c} (as Prometheus shards remote_write by series, so that each series stays in time
+   * order); {@code shards.apply(c)} is called on that connection's thread.
+   *
+   * @param expected payloads in all, for progress lines only
+   * @throws IllegalStateException on an HTTP status other than 2xx/429/503, too many connection
+   *     errors in a row, or when {@code deadline} passes
+   */
+  public static Result sendSharded(URI endpoint, Map<String, String> headers, int connections,
+      IntFunction<Shard> shards, int expected, Duration deadline, PrintStream log) throws InterruptedException {
+    AtomicLong generate = new AtomicLong();
+    AtomicLong requests = new AtomicLong();
+    AtomicLong retries = new AtomicLong();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    long deadlineNanos = start + deadline.toNanos();
+    int tenth = Math.max(1, expected / 10);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      int shard = c;
+      threads.add(
+          Thread.ofPlatform().name("sender-" + c).start(() -> {
+            try (HttpClient client = client()) {
+              Shard payloads = shards.apply(shard);
+              while (failure.get() == null) {
+                long g0 = System.nanoTime();
+                byte[] payload = payloads.next();
+                generate.addAndGet(System.nanoTime() - g0);
+                if (payload == null) {
+                  break;
+                }
+                sendOne(client, endpoint, headers, payload, deadlineNanos, retries);
+                if (requests.incrementAndGet() % tenth == 0) {
+                  log.printf("  sent %d/%d requests (%d retries)%n", requests.get(), expected, retries.get());
                 }
               }
             } catch (RuntimeException e) {
@@ -114,15 +176,14 @@ public final class OtlpSender {
         .build();
   }
 
-  private static void sendOne(
-      HttpClient client, URI endpoint, byte[] payload, long deadlineNanos, AtomicLong retries)
-      throws InterruptedException {
-    HttpRequest req =
+  private static void sendOne(HttpClient client, URI endpoint, Map<String, String> headers, byte[] payload,
+      long deadlineNanos, AtomicLong retries) throws InterruptedException {
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(120))
-            .header("Content-Type", "application/x-protobuf")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+    headers.forEach(builder::header);
+    HttpRequest req = builder.build();
     int ioErrors = 0;
     while (true) {
       if (System.nanoTime() > deadlineNanos) {

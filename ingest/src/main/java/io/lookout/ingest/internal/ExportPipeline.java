@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.lookout.ingest.OtlpDecoder;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
+import io.lookout.ingest.metrics.SpanMetrics;
 import io.lookout.model.LogRecord;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Span;
@@ -48,16 +49,18 @@ public final class ExportPipeline {
   private final IngestMetrics counters;
   private final OtlpDecoder decoder;
   private final OtlpToPrometheus translator;
+  private final SpanMetrics spanMetrics;
   private final OtlpJson json;
 
   public ExportPipeline(LogStore logs, SpanStore spans, MetricStore metrics, OtlpToPrometheus translator,
-      long maxRequestBytes, IngestMetrics counters, OtlpDecoder decoder) {
+      SpanMetrics spanMetrics, long maxRequestBytes, IngestMetrics counters, OtlpDecoder decoder) {
     this.logs = logs;
     this.spans = spans;
     this.metrics = metrics;
     this.counters = counters;
     this.decoder = decoder;
     this.translator = translator;
+    this.spanMetrics = spanMetrics;
     this.json = new OtlpJson(maxRequestBytes);
   }
 
@@ -94,7 +97,11 @@ public final class ExportPipeline {
     Supplier<CompletableFuture<AppendResult>> append = () -> spans.append(tenant, decoded.records());
     return store(Signal.TRACES, transport, decoded.records().size(), decoded.rejected(), decoded.message(),
         Signal.TRACES.items(), append)
-        .thenApply(o -> new Reply(traceResponse(o), o.accepted, o.rejected));
+        .thenApply(o -> {
+          // only spans storage kept count; a failed append (overload...) counts none
+          spanMetrics.record(tenant, decoded.records(), o.accepted);
+          return new Reply(traceResponse(o), o.accepted, o.rejected);
+        });
   }
 
   /**

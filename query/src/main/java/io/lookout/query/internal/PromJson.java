@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.query.ApiResponses.DataWriter;
+import io.lookout.query.promql.eval.FloatHistogram;
 import io.lookout.query.promql.eval.Format;
 import io.lookout.query.promql.eval.Matrix;
 import io.lookout.query.promql.eval.Scalar;
@@ -58,8 +59,13 @@ public final class PromJson {
           for (Vector.Element e : vec.elements()) {
             g.writeStartObject();
             metric(g, e.labels());
-            g.writeFieldName("value");
-            point(g, vec.timestampMillis(), Format.value(e.value()));
+            if (e.histogram() != null) {
+              g.writeFieldName("histogram");
+              histogramPoint(g, vec.timestampMillis(), e.histogram());
+            } else {
+              g.writeFieldName("value");
+              point(g, vec.timestampMillis(), Format.value(e.value()));
+            }
             g.writeEndObject();
           }
           g.writeEndArray();
@@ -70,11 +76,20 @@ public final class PromJson {
           for (Matrix.Series s : m.series()) {
             g.writeStartObject();
             metric(g, s.labels());
-            g.writeArrayFieldStart("values");
-            for (int i = 0; i < s.size(); i++) {
-              point(g, s.timestamps()[i], Format.value(s.values()[i]));
+            if (s.size() > 0 || s.histograms().isEmpty()) {
+              g.writeArrayFieldStart("values");
+              for (int i = 0; i < s.size(); i++) {
+                point(g, s.timestamps()[i], Format.value(s.values()[i]));
+              }
+              g.writeEndArray();
             }
-            g.writeEndArray();
+            if (!s.histograms().isEmpty()) {
+              g.writeArrayFieldStart("histograms");
+              for (int i = 0; i < s.histograms().size(); i++) {
+                histogramPoint(g, s.histogramTimestamps()[i], s.histograms().get(i));
+              }
+              g.writeEndArray();
+            }
             g.writeEndObject();
           }
           g.writeEndArray();
@@ -88,6 +103,33 @@ public final class PromJson {
     g.writeStartArray();
     g.writeNumber(Format.seconds(millis));
     g.writeString(value);
+    g.writeEndArray();
+  }
+
+  /**
+   * {@code [ts, {"count":"..","sum":"..","buckets":[[rule,"lower","upper","count"],...]}]}, empty
+   * buckets left out and no {@code buckets} field when none has a count, as Prometheus writes it.
+   */
+  private static void histogramPoint(JsonGenerator g, long millis, FloatHistogram h) throws IOException {
+    g.writeStartArray();
+    g.writeNumber(Format.seconds(millis));
+    g.writeStartObject();
+    g.writeStringField("count", Format.value(h.count()));
+    g.writeStringField("sum", Format.value(h.sum()));
+    List<FloatHistogram.Bucket> buckets = h.buckets(false);
+    if (!buckets.isEmpty()) {
+      g.writeArrayFieldStart("buckets");
+      for (FloatHistogram.Bucket b : buckets) {
+        g.writeStartArray();
+        g.writeNumber(b.boundaryRule());
+        g.writeString(Format.value(b.lower()));
+        g.writeString(Format.value(b.upper()));
+        g.writeString(Format.value(b.count()));
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
     g.writeEndArray();
   }
 

@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
 final class Aggregations {
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
+  /** Operators that also take native histogram samples (sum and avg add them, count and group count them). */
+  private static final java.util.Set<AggregateOp> HISTOGRAM_OPS =
+      java.util.EnumSet.of(AggregateOp.SUM, AggregateOp.AVG, AggregateOp.COUNT, AggregateOp.GROUP);
+
   private Aggregations() {}
 
   static boolean supported(AggregateOp op) {
@@ -34,7 +38,10 @@ final class Aggregations {
     } else if (a.param() != null) {
       param = ev.scalar(a.param(), t);
     }
-    List<Elem> in = ev.vector(a.expr(), t);
+    List<Elem> in = ev.hvector(a.expr(), t);
+    if (!HISTOGRAM_OPS.contains(op)) {
+      Evaluator.floatsOnly(in);
+    }
     Map<Labels, List<Elem>> groups = new LinkedHashMap<>();
     for (Elem el : in) {
       Labels key = groupLabels(el.labels(), a);
@@ -48,10 +55,38 @@ final class Aggregations {
       List<Elem> members = g.getValue();
       switch (op) {
         case TOPK, BOTTOMK -> out.addAll(top(members, param, op == AggregateOp.TOPK, t));
+        case SUM, AVG -> out.add(histograms(members) ? Elem.ofHistogram(g.getKey(), histogramSum(members, op), t)
+            : new Elem(g.getKey(), value(op, members, param), t));
         default -> out.add(new Elem(g.getKey(), value(op, members, param), t));
       }
     }
     return out;
+  }
+
+  /** Whether a group's members are native histograms; 422 when floats and histograms are mixed. */
+  private static boolean histograms(List<Elem> members) {
+    boolean any = false;
+    boolean all = true;
+    for (Elem e : members) {
+      any |= e.h() != null;
+      all &= e.h() != null;
+    }
+    if (any && !all) {
+      throw Evaluator.execution("an aggregation group mixes float and native histogram samples, which is not"
+          + " supported: aggregate floats and histograms separately");
+    }
+    return any;
+  }
+
+  private static FloatHistogram histogramSum(List<Elem> members, AggregateOp op) {
+    FloatHistogram h = members.getFirst().h();
+    for (int i = 1; i < members.size(); i++) {
+      h = h.add(members.get(i).h());
+    }
+    if (op == AggregateOp.AVG) {
+      h = h.div(members.size());
+    }
+    return h.withHint(io.lookout.model.metrics.NativeHistogram.ResetHint.GAUGE).compact();
   }
 
   static Labels groupLabels(Labels l, Aggregate a) {

@@ -70,7 +70,7 @@ final class Calls {
   /** Whether the evaluator implements the function. */
   static boolean supported(String name) {
     return MATH.containsKey(name) || DATE.containsKey(name) || OTHER.contains(name)
-        || RangeFunctions.supported(name);
+        || RangeFunctions.supported(name) || NativeHistograms.FUNCTIONS.contains(name);
   }
 
   static LookoutException unsupported(String name) {
@@ -93,6 +93,9 @@ final class Calls {
     if (RangeFunctions.supported(name)) {
       return RangeFunctions.eval(ev, c, t);
     }
+    if (NativeHistograms.FUNCTIONS.contains(name)) {
+      return NativeHistograms.eval(ev, c, t);
+    }
     return switch (name) {
       case "vector" -> List.of(new Elem(Labels.EMPTY, ev.scalar(args.getFirst(), t), t));
       case "timestamp" -> timestamp(ev, args.getFirst(), t);
@@ -109,9 +112,24 @@ final class Calls {
           ? List.of(new Elem(absentLabels(args.getFirst()), 1, t)) : List.of();
       case "label_replace" -> labelReplace(ev, args, t);
       case "label_join" -> labelJoin(ev, args, t);
-      case "histogram_quantile" -> HistogramQuantile.eval(ev.scalar(args.getFirst(), t), ev.vector(args.get(1), t), t);
+      case "histogram_quantile" -> histogramQuantile(ev.scalar(args.getFirst(), t), ev.hvector(args.get(1), t), t);
       default -> throw unsupported(name);
     };
+  }
+
+  /** Native histograms first (each on its own), then classic {@code le} buckets, as Prometheus orders them. */
+  private static List<Elem> histogramQuantile(double q, List<Elem> in, long t) {
+    List<Elem> out = new ArrayList<>();
+    List<Elem> floats = new ArrayList<>(in.size());
+    for (Elem el : in) {
+      if (el.h() == null) {
+        floats.add(el);
+      } else {
+        out.add(new Elem(Evaluator.dropName(el.labels()), NativeHistograms.quantile(q, el.h()), t));
+      }
+    }
+    out.addAll(HistogramQuantile.eval(q, floats, t));
+    return out;
   }
 
   /** Go's math.Log2: exact for powers of two. */
@@ -212,7 +230,7 @@ final class Calls {
       throw Evaluator.execution("invalid regular expression in label_replace(): " + regex);
     }
     List<Elem> out = new ArrayList<>();
-    for (Elem el : ev.vector(args.getFirst(), t)) {
+    for (Elem el : ev.hvector(args.getFirst(), t)) {
       String value = el.labels().get(src);
       java.util.regex.Matcher m = p.matcher(value == null ? "" : value);
       if (!m.matches()) {
@@ -220,7 +238,7 @@ final class Calls {
         continue;
       }
       String res = GoTemplate.expand(replacement, m);
-      out.add(new Elem(el.labels().toBuilder().put(dst, res).build(), el.value(), el.t()));
+      out.add(new Elem(el.labels().toBuilder().put(dst, res).build(), el.value(), el.t(), el.h()));
     }
     return out;
   }
@@ -233,7 +251,7 @@ final class Calls {
       src.add(labelName("source", ev.string(args.get(i))));
     }
     List<Elem> out = new ArrayList<>();
-    for (Elem el : ev.vector(args.getFirst(), t)) {
+    for (Elem el : ev.hvector(args.getFirst(), t)) {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < src.size(); i++) {
         if (i > 0) {
@@ -242,7 +260,7 @@ final class Calls {
         String v = el.labels().get(src.get(i));
         sb.append(v == null ? "" : v);
       }
-      out.add(new Elem(el.labels().toBuilder().put(dst, sb.toString()).build(), el.value(), el.t()));
+      out.add(new Elem(el.labels().toBuilder().put(dst, sb.toString()).build(), el.value(), el.t(), el.h()));
     }
     return out;
   }

@@ -58,15 +58,25 @@ public final class Engine {
       case SCALAR -> new Scalar(timeMillis, ev.scalar(expr, timeMillis));
       case STRING -> new StringValue(timeMillis, ev.string(expr));
       case VECTOR -> {
-        List<Elem> elems = ev.vector(expr, timeMillis);
+        List<Elem> elems = ev.hvector(expr, timeMillis);
         List<Vector.Element> out = new ArrayList<>(elems.size());
         for (Elem e : elems) {
-          out.add(new Vector.Element(e.labels(), e.value()));
+          out.add(new Vector.Element(e.labels(), e.h() == null ? e.value() : 0, e.h()));
         }
         yield new Vector(timeMillis, out);
       }
       case MATRIX -> {
         List<Matrix.Series> out = new ArrayList<>();
+        if (Evaluator.unwrap(expr) instanceof MatrixSelector ms) {
+          for (Evaluator.RangeSeries r : ev.rangeSeries(ms, timeMillis)) {
+            Points p = r.floats();
+            HistPoints h = r.hists();
+            out.add(new Matrix.Series(r.labels(), Arrays.copyOfRange(p.ts(), p.from(), p.to()),
+                Arrays.copyOfRange(p.vs(), p.from(), p.to()), Arrays.copyOfRange(h.ts(), h.from(), h.to()),
+                Arrays.asList(h.hs()).subList(h.from(), h.to())));
+          }
+          yield new Matrix(out);
+        }
         for (Points p : ev.matrix(expr, timeMillis)) {
           out.add(new Matrix.Series(p.labels(), Arrays.copyOfRange(p.ts(), p.from(), p.to()),
               Arrays.copyOfRange(p.vs(), p.from(), p.to())));
@@ -100,15 +110,20 @@ public final class Engine {
         ev.charge(1);
         continue;
       }
-      List<Elem> v = ev.vector(expr, t);
+      List<Elem> v = ev.hvector(expr, t);
       ev.charge(v.size());
       for (Elem e : v) {
-        series.computeIfAbsent(e.labels(), k -> new Evaluator.Growable()).add(t, e.value());
+        Evaluator.Growable g = series.computeIfAbsent(e.labels(), k -> new Evaluator.Growable());
+        if (e.h() == null) {
+          g.add(t, e.value());
+        } else {
+          g.addHistogram(t, e.h());
+        }
       }
     }
     List<Matrix.Series> out = new ArrayList<>(series.size());
-    series.forEach((labels, g) -> out.add(
-        new Matrix.Series(labels, Arrays.copyOf(g.ts(), g.size), Arrays.copyOf(g.vs(), g.size))));
+    series.forEach((labels, g) -> out.add(new Matrix.Series(labels, Arrays.copyOf(g.ts(), g.size),
+        Arrays.copyOf(g.vs(), g.size), g.histogramTimes(), g.histograms())));
     out.sort((a, b) -> a.labels().compareTo(b.labels()));
     return new QueryResult(new Matrix(out), List.of());
   }
@@ -143,15 +158,13 @@ public final class Engine {
       if (left <= 0) {
         throw new LookoutException(ErrorCode.TIMEOUT, timeoutMessage);
       }
-      SelectLimits limits = new SelectLimits(options.maxSeries() - seriesCount, options.maxSamples() - samples, left);
+      SelectLimits limits = new SelectLimits(options.maxSeries() - seriesCount, options.maxSamples() - samples, left,
+          "a query may select " + options.maxSeries() + " series (LOOKOUT_PROMQL_MAX_SERIES) and "
+              + options.maxSamples() + " samples (LOOKOUT_PROMQL_MAX_SAMPLES); raise them to allow more");
       List<SeriesSamples> selected = store.select(tenant, matchers(w.getKey()), w.getValue()[0], w.getValue()[1], limits);
       List<SeriesData> loaded = new ArrayList<>(selected.size());
       for (SeriesSamples s : selected) {
-        if (!s.histograms().isEmpty()) {
-          throw Evaluator.execution("series " + s.labels() + " has native histogram samples, which the PromQL"
-              + " evaluator does not support yet: query classic histograms (_bucket series with le)");
-        }
-        samples += s.size();
+        samples += s.size() + s.histograms().size();
         loaded.add(SeriesData.of(s));
       }
       seriesCount += selected.size();

@@ -120,16 +120,39 @@ final class Evaluator {
     };
   }
 
+  /** An instant vector of float samples only; 422 when a native histogram sample reaches it. */
   List<Elem> vector(Expr e, long t) {
+    return floatsOnly(hvector(e, t));
+  }
+
+  /** An instant vector that may hold native histogram samples ({@link Elem#h()}). */
+  List<Elem> hvector(Expr e, long t) {
     return switch (e) {
       case VectorSelector vs -> select(vs, t);
-      case Paren p -> vector(p.expr(), t);
+      case Paren p -> hvector(p.expr(), t);
       case Call c -> unique(Calls.eval(this, c, t));
       case Aggregate a -> Aggregations.eval(this, a, t);
       case Binary b -> unique(BinaryOps.eval(this, b, t));
-      case Unary u -> u.negative() ? unique(negate(vector(u.expr(), t), t)) : vector(u.expr(), t);
+      case Unary u -> u.negative() ? unique(negate(vector(u.expr(), t), t)) : hvector(u.expr(), t);
       default -> throw new IllegalStateException("not a vector expression: " + e);
     };
+  }
+
+  static List<Elem> floatsOnly(List<Elem> v) {
+    for (Elem el : v) {
+      if (el.h() != null) {
+        throw histogramsUnsupported(el.labels());
+      }
+    }
+    return v;
+  }
+
+  static LookoutException histogramsUnsupported(Labels series) {
+    return execution("series " + series + " has native histogram samples, which this operation does not"
+        + " support yet: native histograms work with selectors, rate, increase, delta, sum, avg, count, group,"
+        + " label_replace, label_join,"
+        + " histogram_quantile, histogram_count, histogram_sum, histogram_avg, histogram_fraction,"
+        + " histogram_stddev and histogram_stdvar");
   }
 
   private static List<Elem> negate(List<Elem> in, long t) {
@@ -172,6 +195,14 @@ final class Evaluator {
     List<Elem> out = new ArrayList<>();
     for (SeriesData s : data(vs)) {
       int i = SeriesData.lastAtOrBefore(s.ts(), te);
+      int j = SeriesData.lastAtOrBefore(s.hts(), te);
+      if (j >= 0 && (i < 0 || s.hts()[j] > s.ts()[i])) {
+        long st = s.hts()[j];
+        if (s.hs()[j] != null && (options.leftOpenRanges() ? st > oldest : st >= oldest)) {
+          out.add(Elem.ofHistogram(s.labels(), s.hs()[j], st));
+        }
+        continue;
+      }
       if (i < 0 || Sample.isStaleNaN(s.vs()[i])) {
         continue;
       }
@@ -191,11 +222,12 @@ final class Evaluator {
         long te = effectiveTime(ms.selector().at(), ms.selector().offset(), t);
         long from = te - ms.range().toMillis();
         List<Points> out = new ArrayList<>();
-        for (SeriesData s : data(ms.selector())) {
-          int a = SeriesData.firstAfter(s.fts(), from, !options.leftOpenRanges());
-          int b = SeriesData.lastAtOrBefore(s.fts(), te) + 1;
-          if (b > a) {
-            out.add(new Points(s.labels(), s.fts(), s.fvs(), a, b));
+        for (RangeSeries r : rangeSeries(ms, t)) {
+          if (r.hists().size() > 0) {
+            throw histogramsUnsupported(r.labels());
+          }
+          if (r.floats().size() > 0) {
+            out.add(r.floats());
           }
         }
         yield out;
@@ -203,6 +235,28 @@ final class Evaluator {
       case Subquery sq -> subquery(sq, t);
       default -> throw new IllegalStateException("not a range vector expression: " + e);
     };
+  }
+
+  /** The float and the histogram points of one series in a range vector window (either may be empty). */
+  record RangeSeries(Labels labels, Points floats, HistPoints hists) {}
+
+  /** Every series of a matrix selector with at least one point in the window at {@code t}. */
+  List<RangeSeries> rangeSeries(MatrixSelector ms, long t) {
+    long te = effectiveTime(ms.selector().at(), ms.selector().offset(), t);
+    long from = te - ms.range().toMillis();
+    boolean inclusive = !options.leftOpenRanges();
+    List<RangeSeries> out = new ArrayList<>();
+    for (SeriesData s : data(ms.selector())) {
+      int a = SeriesData.firstAfter(s.fts(), from, inclusive);
+      int b = Math.max(a, SeriesData.lastAtOrBefore(s.fts(), te) + 1);
+      int ha = SeriesData.firstAfter(s.fhts(), from, inclusive);
+      int hb = Math.max(ha, SeriesData.lastAtOrBefore(s.fhts(), te) + 1);
+      if (b > a || hb > ha) {
+        out.add(new RangeSeries(s.labels(), new Points(s.labels(), s.fts(), s.fvs(), a, b),
+            new HistPoints(s.labels(), s.fhts(), s.fhs(), ha, hb)));
+      }
+    }
+    return out;
   }
 
   /** The window {@code [start, end]} (Unix ms) a range vector argument covers at {@code t}. */
@@ -260,6 +314,26 @@ final class Evaluator {
       }
       ts[size] = t;
       vs[size++] = v;
+    }
+
+    private List<Long> hts;
+    private List<FloatHistogram> hs;
+
+    void addHistogram(long t, FloatHistogram h) {
+      if (hs == null) {
+        hts = new ArrayList<>();
+        hs = new ArrayList<>();
+      }
+      hts.add(t);
+      hs.add(h);
+    }
+
+    long[] histogramTimes() {
+      return hts == null ? new long[0] : hts.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    List<FloatHistogram> histograms() {
+      return hs == null ? List.of() : hs;
     }
 
     long[] ts() {

@@ -11,13 +11,26 @@ public record Matrix(List<Series> series) implements Value {
     series = List.copyOf(series);
   }
 
-  /** The points of one series, ordered by time. */
-  public record Series(Labels labels, long[] timestamps, double[] values) {
+  /**
+   * The points of one series, ordered by time: float points, and native histogram points apart
+   * (as Prometheus's {@code "values"} and {@code "histograms"}).
+   */
+  public record Series(Labels labels, long[] timestamps, double[] values, long[] histogramTimestamps,
+      List<FloatHistogram> histograms) {
     public Series {
       Objects.requireNonNull(labels, "labels");
       if (timestamps.length != values.length) {
         throw new IllegalArgumentException("timestamps and values differ in length");
       }
+      histograms = List.copyOf(histograms);
+      if (histogramTimestamps.length != histograms.size()) {
+        throw new IllegalArgumentException("histogram timestamps and histograms differ in length");
+      }
+    }
+
+    /** A series of float points only. */
+    public Series(Labels labels, long[] timestamps, double[] values) {
+      this(labels, timestamps, values, new long[0], List.of());
     }
 
     public int size() {
@@ -27,7 +40,8 @@ public record Matrix(List<Series> series) implements Value {
     @Override
     public boolean equals(Object o) {
       return o instanceof Series s && labels.equals(s.labels) && Arrays.equals(timestamps, s.timestamps)
-          && Arrays.equals(values, s.values);
+          && Arrays.equals(values, s.values) && Arrays.equals(histogramTimestamps, s.histogramTimestamps)
+          && histograms.equals(s.histograms);
     }
 
     @Override
@@ -37,7 +51,8 @@ public record Matrix(List<Series> series) implements Value {
 
     @Override
     public String toString() {
-      return labels + " " + Arrays.toString(timestamps) + " " + Arrays.toString(values);
+      return labels + " " + Arrays.toString(timestamps) + " " + Arrays.toString(values)
+          + (histograms.isEmpty() ? "" : " " + Arrays.toString(histogramTimestamps) + " " + histograms);
     }
   }
 }

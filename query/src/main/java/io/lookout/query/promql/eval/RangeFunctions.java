@@ -3,6 +3,7 @@ package io.lookout.query.promql.eval;
 import io.lookout.model.metrics.Labels;
 import io.lookout.query.promql.Call;
 import io.lookout.query.promql.Expr;
+import io.lookout.query.promql.MatrixSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,9 @@ final class RangeFunctions {
       "quantile_over_time", "stddev_over_time", "stdvar_over_time", "last_over_time", "present_over_time",
       "absent_over_time", "changes", "resets");
 
+  /** Functions that also take native histogram samples. */
+  private static final Set<String> HISTOGRAM_AWARE = Set.of("rate", "increase", "delta");
+
   private RangeFunctions() {}
 
   static boolean supported(String name) {
@@ -23,8 +27,8 @@ final class RangeFunctions {
   static List<Elem> eval(Evaluator ev, Call c, long t) {
     String name = c.function().name();
     Expr matrixArg = name.equals("quantile_over_time") ? c.args().get(1) : c.args().getFirst();
-    List<Points> in = ev.matrix(matrixArg, t);
     if (name.equals("absent_over_time")) {
+      List<Points> in = ev.matrix(matrixArg, t);
       return in.isEmpty() ? List.of(new Elem(Calls.absentLabelsOf(matrixArg), 1, t)) : List.of();
     }
     double param = switch (name) {
@@ -33,6 +37,10 @@ final class RangeFunctions {
       default -> 0;
     };
     long[] window = ev.window(matrixArg, t);
+    if (HISTOGRAM_AWARE.contains(name) && Evaluator.unwrap(matrixArg) instanceof MatrixSelector ms) {
+      return withHistograms(ev.rangeSeries(ms, t), name, window, t);
+    }
+    List<Points> in = ev.matrix(matrixArg, t);
     List<Elem> out = new ArrayList<>(in.size());
     for (Points p : in) {
       double v = switch (name) {
@@ -74,6 +82,32 @@ final class RangeFunctions {
       }
       Labels labels = name.equals("last_over_time") ? p.labels() : Evaluator.dropName(p.labels());
       out.add(new Elem(labels, v, t));
+    }
+    return out;
+  }
+
+  /** rate, increase and delta of series that may hold native histograms (never both kinds in one window). */
+  private static List<Elem> withHistograms(List<Evaluator.RangeSeries> in, String name, long[] window, long t) {
+    boolean counter = !name.equals("delta");
+    boolean rate = name.equals("rate");
+    List<Elem> out = new ArrayList<>(in.size());
+    for (Evaluator.RangeSeries r : in) {
+      Labels labels = Evaluator.dropName(r.labels());
+      if (r.hists().size() == 0) {
+        double v = extrapolatedRate(r.floats(), window, counter, rate);
+        if (Double.doubleToRawLongBits(v) != MISSING_BITS) {
+          out.add(new Elem(labels, v, t));
+        }
+        continue;
+      }
+      if (r.floats().size() > 0) {
+        throw Evaluator.execution("series " + r.labels() + " has both float and native histogram samples in the"
+            + " range of " + name + "(), which is not supported: use a range holding one kind only");
+      }
+      FloatHistogram h = NativeHistograms.rate(r.hists(), window, counter, rate);
+      if (h != null) {
+        out.add(Elem.ofHistogram(labels, h, t));
+      }
     }
     return out;
   }

@@ -13,10 +13,14 @@ public record Vector(long timestampMillis, List<Element> elements) implements Va
     elements = List.copyOf(elements);
   }
 
-  /** One series and its value. */
-  public record Element(Labels labels, double value) {
+  /** One series and its value: a float, or a native histogram when {@code histogram} is not null. */
+  public record Element(Labels labels, double value, FloatHistogram histogram) {
     public Element {
       Objects.requireNonNull(labels, "labels");
+    }
+
+    public Element(Labels labels, double value) {
+      this(labels, value, null);
     }
   }
 }

@@ -150,7 +150,9 @@ class EngineSelectorsTest {
     EngineFixture f = new EngineFixture();
     f.store.addHistogram(Labels.of("__name__", "nh"), new NativeHistogram(300 * S, 0, 0, 0, 1, 1,
         List.of(new NativeHistogram.BucketSpan(0, 1)), new double[] {1}, List.of(), new double[0], null));
-    assertThatThrownBy(() -> f.instant("nh", 300)).hasMessageContaining("native histogram");
+    assertThat(((Vector) f.instant("nh", 300)).elements().getFirst().histogram().count()).isEqualTo(1);
+    assertThatThrownBy(() -> f.instant("abs(nh)", 300)).hasMessageContaining("native histogram");
+    assertThatThrownBy(() -> f.instant("nh * 2", 300)).hasMessageContaining("native histogram");
   }
 
   @Test

@@ -112,8 +112,7 @@ public final class TsdbReads {
     if (d == null) {
       if (acc.size() >= limits.maxSeries()) {
         throw new LookoutException(ErrorCode.EXECUTION, "the query selects more than " + limits.maxSeries()
-            + " series, the limit is maxSeries=" + limits.maxSeries()
-            + ": add label matchers or query a shorter range");
+            + " series: add label matchers or query a shorter range" + remedy(limits));
       }
       d = new SeriesData(labels);
       acc.put(labels, d);
@@ -123,8 +122,11 @@ public final class TsdbReads {
 
   private static LookoutException tooManySamples(SelectLimits limits) {
     return new LookoutException(ErrorCode.EXECUTION, "the query selects more than " + limits.maxSamples()
-        + " samples, the limit is maxSamples=" + limits.maxSamples()
-        + ": query a shorter range or fewer series");
+        + " samples: query a shorter range or fewer series" + remedy(limits));
+  }
+
+  private static String remedy(SelectLimits limits) {
+    return limits.remedy().isEmpty() ? "" : "; " + limits.remedy();
   }
 
   private static void checkDeadline(long deadline, SelectLimits limits) {
