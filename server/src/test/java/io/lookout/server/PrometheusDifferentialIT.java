@@ -36,6 +36,9 @@ class PrometheusDifferentialIT {
   private static ServerProcess lookout;
   private static PrometheusProcess prometheus;
   private static long t;
+  /** A second scrape target whose series {@code churn{k="b"}} disappears mid-run: staleness. */
+  private static com.sun.net.httpserver.HttpServer churn;
+  private static volatile boolean churnB = true;
   /** Comparisons where Prometheus returned data (not an empty vector or matrix, not an error). */
   private static final java.util.concurrent.atomic.AtomicInteger WITH_DATA = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -47,18 +50,33 @@ class PrometheusDifferentialIT {
     }
     assumeTrue(installed, "Debian package prometheus (with promtool) not installed");
     lookout = new ServerProcess(Files.createTempDirectory("lookout-promdiff-"), Map.of()).start();
+    churn = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    churn.createContext("/metrics", ex -> {
+      String body = "# TYPE churn gauge\nchurn{k=\"a\"} 1\n" + (churnB ? "churn{k=\"b\"} 2\n" : "");
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+      ex.sendResponseHeaders(200, bytes.length);
+      ex.getResponseBody().write(bytes);
+      ex.close();
+    });
+    churn.start();
     prometheus = new PrometheusProcess("""
         global: {scrape_interval: 1s, evaluation_interval: 1s}
         scrape_configs:
           - job_name: lookout
             static_configs: [{targets: ['127.0.0.1:%d']}]
+          - job_name: churn
+            static_configs: [{targets: ['127.0.0.1:%d']}]
         remote_write:
           - url: %s/prometheus/api/v1/write
             queue_config: {batch_send_deadline: 500ms, max_samples_per_send: 2000}
-        """.formatted(lookout.httpPort, lookout.api()));
+        """.formatted(lookout.httpPort, churn.getAddress().getPort(), lookout.api()));
     // 40 s of scrapes, with queries against Lookout so that its query histograms move.
     long until = System.currentTimeMillis() + 40_000;
     Http.await("40 s of scrapes", Duration.ofSeconds(90), () -> {
+      // After 20 s churn{k="b"} disappears: Prometheus writes a staleness marker for it, and
+      // remote-writes the marker to Lookout.
+      churnB = System.currentTimeMillis() < until - 20_000;
       Http.get(lookout.api() + "/api/v1/logs?query=x&start=now-5m");
       Http.get(lookout.api() + "/api/v1/logs/histogram?query=*&start=now-5m");
       return System.currentTimeMillis() > until;
@@ -75,6 +93,9 @@ class PrometheusDifferentialIT {
 
   @AfterAll
   static void stop() throws Exception {
+    if (churn != null) {
+      churn.stop(0);
+    }
     if (lookout != null) {
       // The corpus must exercise real data, not mostly compare empty answers.
       System.out.println("PrometheusDifferentialIT: comparisons with data: " + WITH_DATA.get());
@@ -206,6 +227,18 @@ class PrometheusDifferentialIT {
     double tolerance = 1e-9 * Math.max(Math.abs(expected), Math.abs(actual)) + 1e-12;
     assertThat(Math.abs(expected - actual)).as("%s: expected %s, got %s", what, expected, actual)
         .isLessThanOrEqualTo(tolerance);
+  }
+
+  @Test
+  void aSeriesThatDisappearedIsStaleOnBothNotCarriedForwardByTheLookback() {
+    for (String url : List.of(prometheus.url() + "/api/v1/query", lookout.api() + "/prometheus/api/v1/query")) {
+      assertThat(Http.json(Http.get(url + "?query=" + enc("churn{k=\"b\"}") + "&time=" + t).body())
+          .get("data").get("result")).as("stale at T on %s", url).isEmpty();
+      JsonNode before = Http.json(Http.get(url + "?query=" + enc("churn{k=\"b\"}") + "&time=" + (t - 25)).body())
+          .get("data").get("result");
+      assertThat(before).as("present before it disappeared, on %s", url).hasSize(1);
+      assertThat(before.get(0).get("value").get(1).asText()).isEqualTo("2");
+    }
   }
 
   @Test
