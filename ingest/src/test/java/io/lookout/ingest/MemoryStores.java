@@ -8,6 +8,7 @@ import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.SelectLimits;
 import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.metrics.SeriesSamples;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
@@ -189,6 +190,12 @@ final class MemoryStores {
     @Override
     public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minTimeMillis,
         long maxTimeMillis, SelectLimits limits) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<SeriesExemplars> exemplars(String tenant, List<List<LabelMatcher>> matcherSets,
+        long startMillis, long endMillis, int limit) {
       throw new UnsupportedOperationException();
     }
 

@@ -4,12 +4,22 @@ import io.lookout.model.LookoutException;
 import io.lookout.model.TimeParser;
 import io.lookout.model.metrics.LabelMatcher;
 import io.lookout.model.metrics.Labels;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.spi.MetricStore;
 import io.lookout.query.internal.Json;
 import io.lookout.query.internal.Params;
 import io.lookout.query.internal.PromJson;
 import io.lookout.query.internal.Runner;
+import io.lookout.query.promql.Aggregate;
+import io.lookout.query.promql.Binary;
+import io.lookout.query.promql.Call;
 import io.lookout.query.promql.Expr;
+import io.lookout.query.promql.MatrixSelector;
+import io.lookout.query.promql.NumberLiteral;
+import io.lookout.query.promql.Paren;
+import io.lookout.query.promql.StringLiteral;
+import io.lookout.query.promql.Subquery;
+import io.lookout.query.promql.Unary;
 import io.lookout.query.promql.Matcher;
 import io.lookout.query.promql.PromqlParseException;
 import io.lookout.query.promql.PromqlParser;
@@ -122,6 +132,60 @@ final class PrometheusRoutes {
     runner.run(ctx, () -> strings(store.labelValues(tenant, name, sets, r[0], r[1], limit + 1), limit));
   }
 
+  /**
+   * {@code /prometheus/api/v1/query_exemplars?query=&start=&end=}: the exemplars of the series the
+   * query's selectors select (every vector selector of the expression, as Prometheus).
+   */
+  void queryExemplars(RoutingContext ctx) {
+    String tenant = Params.tenant(ctx);
+    Params p = Params.of(ctx);
+    Expr expr = parse(p);
+    long[] r = optionalRange(p);
+    List<List<LabelMatcher>> sets = new ArrayList<>();
+    selectors(expr, sets);
+    int limit = config.promqlMaxSeries();
+    runner.run(ctx, () -> {
+      if (sets.isEmpty()) {
+        return PromJson.success(PromJson.exemplars(List.of()), List.of());
+      }
+      List<SeriesExemplars> found = store.exemplars(tenant, sets, r[0], r[1], limit + 1);
+      List<String> warnings = found.size() > limit ? List.of(TRUNCATED) : List.of();
+      return PromJson.success(PromJson.exemplars(found.subList(0, Math.min(limit, found.size()))), warnings);
+    });
+  }
+
+  /** Adds the matchers of every vector selector in {@code e}. */
+  private static void selectors(Expr e, List<List<LabelMatcher>> out) {
+    switch (e) {
+      case VectorSelector vs -> out.add(toLabelMatchers(vs));
+      case MatrixSelector ms -> out.add(toLabelMatchers(ms.selector()));
+      case Subquery sq -> selectors(sq.expr(), out);
+      case Call c -> c.args().forEach(a -> selectors(a, out));
+      case Aggregate a -> {
+        if (a.param() != null) {
+          selectors(a.param(), out);
+        }
+        selectors(a.expr(), out);
+      }
+      case Binary b -> {
+        selectors(b.lhs(), out);
+        selectors(b.rhs(), out);
+      }
+      case Unary u -> selectors(u.expr(), out);
+      case Paren pa -> selectors(pa.expr(), out);
+      case NumberLiteral n -> { }
+      case StringLiteral st -> { }
+    }
+  }
+
+  private static List<LabelMatcher> toLabelMatchers(VectorSelector vs) {
+    List<LabelMatcher> set = new ArrayList<>();
+    for (Matcher x : vs.allMatchers()) {
+      set.add(new LabelMatcher(x.name(), LabelMatcher.Type.valueOf(x.op().name()), x.value()));
+    }
+    return set;
+  }
+
   /** {@code /prometheus/api/v1/metadata?metric=&limit=}. */
   void metadata(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
@@ -202,11 +266,7 @@ final class PrometheusRoutes {
       } catch (PromqlParseException e) {
         throw LookoutException.badData("invalid parameter \"match[]\": " + e.getMessage());
       }
-      List<LabelMatcher> set = new ArrayList<>();
-      for (Matcher x : vs.allMatchers()) {
-        set.add(new LabelMatcher(x.name(), LabelMatcher.Type.valueOf(x.op().name()), x.value()));
-      }
-      sets.add(set);
+      sets.add(toLabelMatchers(vs));
     }
     return sets;
   }

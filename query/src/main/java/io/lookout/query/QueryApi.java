@@ -99,6 +99,7 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/prometheus/api/v1/series", "prom_series", true, prometheus::series);
     endpoint(router, "/prometheus/api/v1/labels", "prom_labels", true, prometheus::labels);
     endpoint(router, "/prometheus/api/v1/label/:name/values", "prom_label_values", false, prometheus::labelValues);
+    endpoint(router, "/prometheus/api/v1/query_exemplars", "prom_query_exemplars", true, prometheus::queryExemplars);
     endpoint(router, "/prometheus/api/v1/metadata", "prom_metadata", false, prometheus::metadata);
     for (String prefix : new String[] {"/api/*", "/prometheus/api/*"}) {
       router.route(prefix).order(Integer.MAX_VALUE).handler(ctx -> {

@@ -31,7 +31,8 @@
  * {@code /prometheus/api/v1/query_range?query=&start=&end=&step=&timeout=},
  * {@code /prometheus/api/v1/series?match[]=&start=&end=&limit=},
  * {@code /prometheus/api/v1/labels?match[]=&start=&end=&limit=},
- * {@code /prometheus/api/v1/label/{name}/values?match[]=&start=&end=&limit=} and
+ * {@code /prometheus/api/v1/label/{name}/values?match[]=&start=&end=&limit=},
+ * {@code /prometheus/api/v1/query_exemplars?query=&start=&end=} and
  * {@code /prometheus/api/v1/metadata?metric=&limit=}; PromQL is evaluated by
  * {@link io.lookout.query.promql.eval.Engine}.
  */

@@ -2,6 +2,7 @@ package io.lookout.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.NativeHistogram;
@@ -172,6 +173,35 @@ class PrometheusApiTest {
     assertThat(t.get(P + "label/1x/values").status()).isEqualTo(400);
     assertThat(t.get(P + "metadata").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"up\":[{\"type\":\"gauge\","
         + "\"help\":\"whether the target is up\",\"unit\":\"\"}]}}");
+  }
+
+  @Test
+  void queryExemplarsSelectsSeriesWithTheQuerySelectors() {
+    Labels api = Labels.of("__name__", "up", "job", "api", "instance", "a");
+    Labels web = Labels.of("__name__", "up", "job", "web", "instance", "b");
+    t.metrics.addExemplar("default", api, new Exemplar(Labels.of("trace_id", "4bf92f3577b34da6", "span_id", "00f0"),
+        6, 1600096945479L));
+    t.metrics.addExemplar("default", web, new Exemplar(Labels.of("trace_id", "ab"), 0.25, 1600096950000L));
+    t.metrics.addExemplar("acme", api, new Exemplar(Labels.of("trace_id", "cd"), 1, 1600096945479L));
+    assertThat(t.get(P + "query_exemplars?query=" + q("sum(rate(up{job=\"api\"}[5m]))") + "&start=1600096900"
+        + "&end=1600097000").body())
+        .isEqualTo("{\"status\":\"success\",\"data\":[{\"seriesLabels\":{\"__name__\":\"up\",\"instance\":\"a\","
+            + "\"job\":\"api\"},\"exemplars\":[{\"labels\":{\"span_id\":\"00f0\",\"trace_id\":\"4bf92f3577b34da6\"},"
+            + "\"value\":\"6\",\"timestamp\":1600096945.479}]}]}");
+    // every selector of the expression counts; the range is inclusive
+    assertThat(t.get(P + "query_exemplars?query=" + q("up{job=\"api\"} / on() up{job=\"web\"}")
+        + "&start=1600096945.479&end=1600096950").body())
+        .contains("\"job\":\"api\"").contains("\"job\":\"web\"").contains("\"value\":\"0.25\"");
+    assertThat(t.get(P + "query_exemplars?query=up&start=1600096946&end=1600096949").body())
+        .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    assertThat(t.get(P + "query_exemplars?query=" + q("1 + 1")).body())
+        .isEqualTo("{\"status\":\"success\",\"data\":[]}");
+    assertThat(t.send(HttpMethod.POST, P + "query_exemplars", Buffer.buffer("query=up"),
+        "Content-Type", "application/x-www-form-urlencoded").body()).contains("4bf92f3577b34da6");
+    assertThat(t.get(P + "query_exemplars?query=up", "X-Scope-OrgID", "acme").body())
+        .contains("\"trace_id\":\"cd\"").doesNotContain("4bf92f3577b34da6");
+    assertThat(t.get(P + "query_exemplars").error()).startsWith("invalid parameter \"query\"");
+    assertThat(t.get(P + "query_exemplars?query=up&start=10&end=5").status()).isEqualTo(400);
   }
 
   @Test

@@ -112,7 +112,10 @@ class OtlpMetricsIT {
       depth.add(5);
       depth.add(-2);
       latency.record(0.05, get);
-      latency.record(0.3, get);
+      // Recorded inside a sampled span: the SDK attaches an exemplar carrying its trace id.
+      latency.record(0.3, get, io.opentelemetry.context.Context.root().with(io.opentelemetry.api.trace.Span.wrap(
+          io.opentelemetry.api.trace.SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+              io.opentelemetry.api.trace.TraceFlags.getSampled(), io.opentelemetry.api.trace.TraceState.getDefault()))));
       latency.record(0.7, get);
       latency.record(2.0, get);
       assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -153,6 +156,11 @@ class OtlpMetricsIT {
     assertThat(single("histogram_count(app_payload_size_bytes" + sel + ")")).isEqualTo(5.0);
     assertThat(single("histogram_sum(app_payload_size_bytes" + sel + ")")).isEqualTo(3100.0);
     assertThat(single("histogram_quantile(0.5, app_payload_size_bytes" + sel + ")")).isBetween(380.0, 420.0);
+    // Exemplars are kept with their trace ids.
+    var ex = Http.get(lookout.api() + "/prometheus/api/v1/query_exemplars?query="
+        + enc("app_request_duration_seconds_bucket" + sel));
+    assertThat(ex.statusCode()).as(ex.body()).isEqualTo(200);
+    assertThat(ex.body()).contains("\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\"");
     // Resource attributes other than job/instance are on target_info only.
     assertThat(single("target_info{host_name=\"box-3\"," + sel.substring(1))).isEqualTo(1.0);
     assertThat(query("app_load_ratio{host_name=\"box-3\"}")).isEmpty();

@@ -7,6 +7,7 @@ import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.SelectLimits;
 import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.metrics.SeriesSamples;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
@@ -232,6 +233,12 @@ public final class LuceneStorage implements AutoCloseable {
     public List<String> labelValues(String tenant, String name, List<List<LabelMatcher>> matcherSets,
         long startMillis, long endMillis, int limit) {
       return tsdbReads.labelValues(tenant, name, matcherSets, startMillis, endMillis, limit);
+    }
+
+    @Override
+    public List<SeriesExemplars> exemplars(String tenant, List<List<LabelMatcher>> matcherSets, long startMillis,
+        long endMillis, int limit) {
+      return tsdbReads.exemplars(tenant, matcherSets, startMillis, endMillis, limit);
     }
 
     @Override

@@ -158,14 +158,23 @@ final class PointContext {
     }
   }
 
+  /**
+   * Whether histogram points of this temporality and name can be translated; when not, they are
+   * counted as dropped with the reason.
+   */
+  private boolean histogramUsable(AggregationTemporality temporality, String name, int points) {
+    if (temporality != AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+        && temporality != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
+      out.drop("unspecified_temporality", points);
+      return false;
+    }
+    return !badName(name, points);
+  }
+
   long histogram(String name, MetricMetadata meta, Histogram h) {
     List<HistogramDataPoint> points = h.getDataPointsList();
     boolean delta = h.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-    if (!delta && h.getAggregationTemporality() != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-      out.drop("unspecified_temporality", points.size());
-      return Long.MIN_VALUE;
-    }
-    if (badName(name, points.size())) {
+    if (!histogramUsable(h.getAggregationTemporality(), name, points.size())) {
       return Long.MIN_VALUE;
     }
     out.metadata(meta);
@@ -223,11 +232,7 @@ final class PointContext {
   long exponential(String name, MetricMetadata meta, ExponentialHistogram h) {
     List<ExponentialHistogramDataPoint> points = h.getDataPointsList();
     boolean delta = h.getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-    if (!delta && h.getAggregationTemporality() != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE) {
-      out.drop("unspecified_temporality", points.size());
-      return Long.MIN_VALUE;
-    }
-    if (badName(name, points.size())) {
+    if (!histogramUsable(h.getAggregationTemporality(), name, points.size())) {
       return Long.MIN_VALUE;
     }
     out.metadata(meta);

@@ -5,6 +5,7 @@ import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.SelectLimits;
 import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.metrics.SeriesSamples;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,14 @@ public interface MetricStore extends AutoCloseable {
   /** Values of one label among the matching series with data in the range, sorted, at most {@code limit}. */
   List<String> labelValues(
       String tenant, String name, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis, int limit);
+
+  /**
+   * The exemplars of the series matching any of the sets with timestamps in
+   * {@code [startMillis, endMillis]}, series sorted by labels and exemplars by timestamp, at most
+   * {@code limit} series. The store keeps a bounded number of recent exemplars per series.
+   */
+  List<SeriesExemplars> exemplars(
+      String tenant, List<List<LabelMatcher>> matcherSets, long startMillis, long endMillis, int limit);
 
   /** Metadata per metric family name (or of one family when {@code metric} is not null). */
   Map<String, List<MetricMetadata>> metadata(String tenant, String metric, int limit);

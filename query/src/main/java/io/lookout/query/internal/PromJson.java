@@ -1,8 +1,10 @@
 package io.lookout.query.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.query.ApiResponses.DataWriter;
 import io.lookout.query.promql.eval.FloatHistogram;
 import io.lookout.query.promql.eval.Format;
@@ -152,6 +154,34 @@ public final class PromJson {
       g.writeStartArray();
       for (Labels l : series) {
         labelSet(g, l);
+      }
+      g.writeEndArray();
+    };
+  }
+
+  /**
+   * {@code [{"seriesLabels":{...},"exemplars":[{"labels":{"trace_id":".."},"value":"6",
+   * "timestamp":1600096945.479}]}]}, as Prometheus.
+   */
+  public static DataWriter exemplars(List<SeriesExemplars> found) {
+    return g -> {
+      g.writeStartArray();
+      for (SeriesExemplars se : found) {
+        g.writeStartObject();
+        g.writeFieldName("seriesLabels");
+        labelSet(g, se.seriesLabels());
+        g.writeArrayFieldStart("exemplars");
+        for (Exemplar e : se.exemplars()) {
+          g.writeStartObject();
+          g.writeFieldName("labels");
+          labelSet(g, e.labels());
+          g.writeStringField("value", Format.value(e.value()));
+          g.writeFieldName("timestamp");
+          g.writeNumber(Format.seconds(e.timestampMillis()));
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
       }
       g.writeEndArray();
     };

@@ -2,6 +2,7 @@ package io.lookout.query.promql.eval;
 
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.LabelMatcher;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
@@ -9,6 +10,7 @@ import io.lookout.model.metrics.NativeHistogram;
 import io.lookout.model.metrics.Sample;
 import io.lookout.model.metrics.SelectLimits;
 import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.metrics.SeriesSamples;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.model.spi.CheckResult;
@@ -27,6 +29,7 @@ public final class InMemoryMetricStore implements MetricStore {
   private final Map<String, TreeMap<Labels, TreeMap<Long, Double>>> tenants = new ConcurrentHashMap<>();
   private final Map<String, TreeMap<Labels, List<NativeHistogram>>> histograms = new ConcurrentHashMap<>();
   private final Map<String, List<MetricMetadata>> metadata = new ConcurrentHashMap<>();
+  private final Map<String, TreeMap<Labels, List<Exemplar>>> exemplars = new ConcurrentHashMap<>();
   public volatile SelectLimits lastLimits;
   public volatile long[] lastRange;
   public volatile int selects;
@@ -61,6 +64,11 @@ public final class InMemoryMetricStore implements MetricStore {
   public InMemoryMetricStore addHistogram(Labels labels, NativeHistogram h) {
     histograms.computeIfAbsent("default", k -> new TreeMap<>()).computeIfAbsent(labels, k -> new ArrayList<>()).add(h);
     series("default", labels);
+    return this;
+  }
+
+  public synchronized InMemoryMetricStore addExemplar(String tenant, Labels series, Exemplar e) {
+    exemplars.computeIfAbsent(tenant, k -> new TreeMap<>()).computeIfAbsent(series, k -> new ArrayList<>()).add(e);
     return this;
   }
 
@@ -172,6 +180,20 @@ public final class InMemoryMetricStore implements MetricStore {
       }
     }
     return values.stream().limit(limit).toList();
+  }
+
+  @Override
+  public synchronized List<SeriesExemplars> exemplars(String tenant, List<List<LabelMatcher>> sets, long start,
+      long end, int limit) {
+    List<SeriesExemplars> out = new ArrayList<>();
+    for (Map.Entry<Labels, List<Exemplar>> e : exemplars.getOrDefault(tenant, new TreeMap<>()).entrySet()) {
+      List<Exemplar> in = e.getValue().stream()
+          .filter(x -> x.timestampMillis() >= start && x.timestampMillis() <= end).toList();
+      if (matchesAny(e.getKey(), sets) && !in.isEmpty() && (limit <= 0 || out.size() < limit)) {
+        out.add(new SeriesExemplars(e.getKey(), in));
+      }
+    }
+    return out;
   }
 
   @Override

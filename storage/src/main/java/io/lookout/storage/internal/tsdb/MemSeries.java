@@ -1,5 +1,6 @@
 package io.lookout.storage.internal.tsdb;
 
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.NativeHistogram;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ final class MemSeries {
   final TreeMap<Long, Object> ooo = new TreeMap<>();
   /** Partitions (start, ms) whose index holds this series' document. */
   final Set<Long> indexedIn = new HashSet<>(2);
+  /** Newest exemplars; null until the first. */
+  private ExemplarBuffer exemplars;
 
   MemSeries(Labels labels, long ref) {
     this.labels = labels;
@@ -189,7 +192,13 @@ final class MemSeries {
     }
     ooo.headMap(cutoffMs).clear();
     indexedIn.removeIf(p -> p + partMs <= cutoffMs);
-    return chunks.isEmpty() && ooo.isEmpty();
+    if (exemplars != null) {
+      exemplars.evict(cutoffMs);
+      if (exemplars.isEmpty()) {
+        exemplars = null;
+      }
+    }
+    return chunks.isEmpty() && ooo.isEmpty() && (exemplars == null || !exemplars.hasUnpersisted());
   }
 
   /** Copies of the head data overlapping {@code [minT, maxT]}, for a query. */
@@ -202,8 +211,28 @@ final class MemSeries {
     oooOut.putAll(ooo.subMap(minT, true, maxTq, true));
   }
 
+  /** Keeps an exemplar unless older than the newest kept or already kept; true when kept. */
+  synchronized boolean addExemplar(Exemplar e) {
+    if (exemplars == null) {
+      exemplars = new ExemplarBuffer();
+    }
+    return exemplars.add(e);
+  }
+
+  /** The exemplars the index lacks, by partition start; from now on they count as persisted. */
+  synchronized Map<Long, List<Exemplar>> takeExemplarWrites(long partMs) {
+    return exemplars == null || !exemplars.hasUnpersisted() ? Map.of() : exemplars.takeUnpersisted(partMs);
+  }
+
+  /** The exemplars in the head with timestamps in {@code [minT, maxT]}. */
+  synchronized void exemplarsIn(long minT, long maxTq, List<Exemplar> out) {
+    if (exemplars != null) {
+      exemplars.in(minT, maxTq, out);
+    }
+  }
+
   synchronized long memoryBytes() {
-    long n = 128L + ooo.size() * 64L;
+    long n = 128L + ooo.size() * 64L + (exemplars == null ? 0 : exemplars.size() * 160L);
     for (HeadChunk c : chunks) {
       n += c.memoryBytes();
     }

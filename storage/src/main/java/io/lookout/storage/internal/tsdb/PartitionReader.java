@@ -4,6 +4,7 @@ import io.lookout.model.metrics.Labels;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValuesSkipper;
 import org.apache.lucene.index.LeafReader;
@@ -113,6 +114,32 @@ final class PartitionReader {
             }
           }
           doc = ref.nextDoc();
+        }
+      }
+    }
+  }
+
+  /** Receives the exemplars of one exemplar document. */
+  interface ExemplarSink {
+    void exemplars(long ref, BytesRef encoded) throws IOException;
+  }
+
+  /** Visits the exemplar documents of the given refs. */
+  static void exemplars(IndexSearcher s, Set<Long> refs, ExemplarSink sink) throws IOException {
+    if (refs.isEmpty()) {
+      return;
+    }
+    for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+      LeafReader r = ctx.reader();
+      NumericDocValues ref = r.getNumericDocValues(TsdbPartition.REF);
+      BinaryDocValues ex = r.getBinaryDocValues(TsdbPartition.EXEMPLARS);
+      if (ref == null || ex == null) {
+        continue;
+      }
+      Bits live = r.getLiveDocs();
+      for (int d = ex.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = ex.nextDoc()) {
+        if ((live == null || live.get(d)) && ref.advanceExact(d) && refs.contains(ref.longValue())) {
+          sink.exemplars(ref.longValue(), ex.binaryValue());
         }
       }
     }

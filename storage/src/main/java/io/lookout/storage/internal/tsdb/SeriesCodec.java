@@ -7,13 +7,15 @@ import io.lookout.model.metrics.Sample;
 import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.storage.internal.ByteReader;
 import io.lookout.storage.internal.ByteWriter;
+import io.lookout.storage.internal.CorruptDataException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Write-ahead-log encoding of a {@link SeriesBatch}: per series its labels, float samples
  * (timestamp deltas as varints, values as raw bits) and histograms; then the metadata.
- * Exemplars are not kept.
+ * Exemplars follow as an optional trailing section (entries written before it have none): the
+ * count of series with exemplars, then per such series its index in the batch and its exemplars.
  */
 public final class SeriesCodec {
   private SeriesCodec() {}
@@ -50,6 +52,21 @@ public final class SeriesCodec {
       w.writeString(m.unit());
       w.writeString(m.help());
     }
+    int withExemplars = 0;
+    for (SeriesBatch.Series s : batch.series()) {
+      withExemplars += s.exemplars().isEmpty() ? 0 : 1;
+    }
+    if (withExemplars == 0) {
+      return;
+    }
+    w.writeVInt(withExemplars);
+    for (int i = 0; i < batch.series().size(); i++) {
+      SeriesBatch.Series s = batch.series().get(i);
+      if (!s.exemplars().isEmpty()) {
+        w.writeVInt(i);
+        ExemplarCodec.write(w, s.exemplars());
+      }
+    }
   }
 
   public static SeriesBatch read(ByteReader r) {
@@ -83,6 +100,17 @@ public final class SeriesCodec {
     for (int i = 0; i < nm; i++) {
       meta.add(new MetricMetadata(r.readString(), MetricMetadata.Type.values()[
           Math.min(r.readByte(), MetricMetadata.Type.values().length - 1)], r.readString(), r.readString()));
+    }
+    if (r.hasRemaining()) {
+      int ne = r.readCount();
+      for (int i = 0; i < ne; i++) {
+        int at = r.readVInt();
+        if (at < 0 || at >= series.size()) {
+          throw new CorruptDataException("exemplars of series " + at + " of a batch of " + series.size());
+        }
+        SeriesBatch.Series s = series.get(at);
+        series.set(at, new SeriesBatch.Series(s.labels(), s.samples(), s.histograms(), ExemplarCodec.read(r)));
+      }
     }
     return new SeriesBatch(series, meta);
   }

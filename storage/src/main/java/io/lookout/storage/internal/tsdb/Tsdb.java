@@ -1,5 +1,6 @@
 package io.lookout.storage.internal.tsdb;
 
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.NativeHistogram;
@@ -215,6 +216,7 @@ public final class Tsdb {
     long added = 0;
     long duplicate = 0;
     long tooOld = 0;
+    long exemplars = 0;
     for (SeriesBatch.Series s : batch.series()) {
       MemSeries ms = head.getOrCreate(s.labels());
       for (Sample x : s.samples()) {
@@ -241,11 +243,50 @@ public final class Tsdb {
           case SAME -> { }
         }
       }
+      if (!s.exemplars().isEmpty()) {
+        exemplars += applyExemplars(ms, s, seq, retentionCutoffMs, pm);
+      }
     }
+    metrics.exemplars.inc(exemplars);
     metrics.samples.inc(added);
     count("duplicate", duplicate);
     count("out_of_window", tooOld);
     return added;
+  }
+
+  /**
+   * Keeps the exemplars of a series in its head buffer; an exemplar without a timestamp takes the
+   * newest sample time of the series in the batch (the same on replay, from the same log entry).
+   */
+  private long applyExemplars(MemSeries ms, SeriesBatch.Series s, long seq, long retentionCutoffMs,
+      NavigableMap<Long, TsdbPartition> pm) {
+    long newest = Long.MIN_VALUE;
+    for (Sample x : s.samples()) {
+      newest = Math.max(newest, x.timestampMillis());
+    }
+    for (NativeHistogram h : s.histograms()) {
+      newest = Math.max(newest, h.timestampMillis());
+    }
+    List<Exemplar> sorted = new ArrayList<>(s.exemplars().size());
+    for (Exemplar e : s.exemplars()) {
+      if (e.timestampMillis() != 0) {
+        sorted.add(e);
+      } else if (newest != Long.MIN_VALUE) {
+        sorted.add(new Exemplar(e.labels(), e.value(), newest));
+      }
+    }
+    sorted.sort(java.util.Comparator.comparingLong(Exemplar::timestampMillis));
+    long kept = 0;
+    for (Exemplar e : sorted) {
+      long t = e.timestampMillis();
+      if (t < retentionCutoffMs || (pm != null && committed(pm, t, seq))) {
+        continue;
+      }
+      if (ms.addExemplar(e)) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   private boolean committed(NavigableMap<Long, TsdbPartition> pm, long t, long seq) {
@@ -276,6 +317,17 @@ public final class Tsdb {
               s.indexedIn.add(w.partStartMs());
             }
             p.addChunk(s.ref, w);
+          }
+          for (Map.Entry<Long, List<Exemplar>> e : s.takeExemplarWrites(partMs).entrySet()) {
+            if (e.getKey() + partMs <= retentionCutoffMs) {
+              continue;
+            }
+            TsdbPartition p = partitionFor(head.tenant, e.getKey());
+            if (!s.indexedIn.contains(e.getKey())) {
+              p.addSeries(s);
+              s.indexedIn.add(e.getKey());
+            }
+            p.addExemplars(s.ref, ExemplarCodec.encode(e.getValue()));
           }
         }
         if (head.metadataDirty) {

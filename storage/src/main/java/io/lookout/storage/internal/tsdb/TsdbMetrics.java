@@ -15,6 +15,7 @@ public final class TsdbMetrics {
   private final PrometheusRegistry registry;
   final Counter samples;
   final Counter rejected;
+  final Counter exemplars;
   final Histogram selectSeconds;
 
   public TsdbMetrics(PrometheusRegistry registry) {
@@ -23,6 +24,9 @@ public final class TsdbMetrics {
         .help("samples (floats and histograms) added to the time-series head, replay included").register(registry);
     rejected = Counter.builder().name("lookout_storage_metric_rejected_samples_total")
         .help("samples refused, by reason: retention, out_of_window, duplicate").labelNames("reason")
+        .register(registry);
+    exemplars = Counter.builder().name("lookout_storage_metric_exemplars_total")
+        .help("exemplars kept in the time-series head, replay included; duplicates and out-of-order ones are not")
         .register(registry);
     selectSeconds = Histogram.builder().name("lookout_storage_metric_select_seconds")
         .help("time of one time-series select").classicOnly().classicUpperBounds(SECONDS).register(registry);

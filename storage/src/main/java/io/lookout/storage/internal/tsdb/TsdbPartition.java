@@ -29,7 +29,8 @@ import org.apache.lucene.util.BytesRef;
  * One tenant's time series of one partition: a Lucene index sorted by (series ref, chunk start)
  * holding one document per series (every label as a keyword term {@code l.<name>}, the names as
  * {@code _n} terms, the ref and the encoded label set as doc values) and one document per chunk
- * (ref, min and max time, the chunk bytes as binary doc values).
+ * (ref, min and max time, the chunk bytes as binary doc values), plus per commit and series with
+ * new exemplars one exemplar document (ref, the encoded exemplars as binary doc values).
  */
 final class TsdbPartition {
   static final String WAL_SEQ = "wal_seq";
@@ -42,7 +43,9 @@ final class TsdbPartition {
   static final String LABELS = "lbl";
   static final String CHUNK = "c";
   static final String CHUNK_ID = "cid";
+  static final String EXEMPLARS = "ex";
   static final BytesRef SERIES_KIND = new BytesRef("s");
+  static final BytesRef EXEMPLAR_KIND = new BytesRef("e");
 
   final String tenant;
   final long startMs;
@@ -133,6 +136,16 @@ final class TsdbPartition {
     } else {
       writer.addDocument(d);
     }
+    dirty.set(true);
+  }
+
+  /** Adds exemplars of a series not in this index yet (each exemplar is written once). */
+  void addExemplars(long ref, byte[] encoded) throws IOException {
+    Document d = new Document();
+    d.add(new StringField(KIND, EXEMPLAR_KIND, Field.Store.NO));
+    d.add(NumericDocValuesField.indexedField(REF, ref));
+    d.add(new BinaryDocValuesField(EXEMPLARS, new BytesRef(encoded)));
+    writer.addDocument(d);
     dirty.set(true);
   }
 

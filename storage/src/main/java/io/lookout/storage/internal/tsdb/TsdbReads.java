@@ -2,11 +2,13 @@ package io.lookout.storage.internal.tsdb;
 
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
+import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.LabelMatcher;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.NativeHistogram;
 import io.lookout.model.metrics.SelectLimits;
+import io.lookout.model.metrics.SeriesExemplars;
 import io.lookout.model.metrics.SeriesSamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -193,6 +195,52 @@ public final class TsdbReads {
     TreeSet<Labels> out = new TreeSet<>();
     forMatching(tenant, sets, start, end, out::add);
     return truncate(new ArrayList<>(out), limit);
+  }
+
+  /**
+   * Exemplars of the series matching any set, in {@code [start, end]}, from the head and the
+   * indexes (an exemplar in both while a commit is under way is kept once); at most {@code limit}
+   * series when positive.
+   */
+  public List<SeriesExemplars> exemplars(String tenant, List<List<LabelMatcher>> sets, long start, long end,
+      int limit) {
+    Map<Labels, java.util.LinkedHashSet<Exemplar>> acc = new TreeMap<>();
+    List<List<LabelMatcher>> all = sets.isEmpty() ? List.of(List.of()) : sets;
+    for (List<LabelMatcher> set : all) {
+      Matchers ms = Matchers.compile(set);
+      TenantHead head = tsdb.heads.get(tenant);
+      if (head != null) {
+        for (MemSeries s : candidates(head, ms)) {
+          if (ms.matches(s.labels)) {
+            List<Exemplar> es = new ArrayList<>();
+            s.exemplarsIn(start, end, es);
+            if (!es.isEmpty()) {
+              acc.computeIfAbsent(s.labels, k -> new java.util.LinkedHashSet<>()).addAll(es);
+            }
+          }
+        }
+      }
+      forPartitions(tenant, start, end, (p, searcher) -> {
+        Map<Long, Labels> refs = PartitionReader.matchSeries(searcher, ms.query());
+        PartitionReader.exemplars(searcher, refs.keySet(), (ref, b) -> {
+          for (Exemplar e : ExemplarCodec.decode(b.bytes, b.offset, b.length)) {
+            if (e.timestampMillis() >= start && e.timestampMillis() <= end) {
+              acc.computeIfAbsent(refs.get(ref), k -> new java.util.LinkedHashSet<>()).add(e);
+            }
+          }
+        });
+      });
+    }
+    List<SeriesExemplars> out = new ArrayList<>(acc.size());
+    for (Map.Entry<Labels, java.util.LinkedHashSet<Exemplar>> e : acc.entrySet()) {
+      if (limit > 0 && out.size() >= limit) {
+        break;
+      }
+      List<Exemplar> es = new ArrayList<>(e.getValue());
+      es.sort(java.util.Comparator.comparingLong(Exemplar::timestampMillis));
+      out.add(new SeriesExemplars(e.getKey(), es));
+    }
+    return out;
   }
 
   public List<String> labelNames(String tenant, List<List<LabelMatcher>> sets, long start, long end, int limit) {
