@@ -181,12 +181,6 @@ final class MemoryStores {
       return batches.stream().flatMap(b -> b.batch().series().stream()).toList();
     }
 
-    /** Ingest no longer stores raw OTLP; a call here is a bug. */
-    @Override
-    public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
-      throw new AssertionError("appendOtlp must not be called: OTLP metrics are translated and appended");
-    }
-
     @Override
     public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minTimeMillis,
         long maxTimeMillis, SelectLimits limits) {

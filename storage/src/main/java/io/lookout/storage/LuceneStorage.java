@@ -42,9 +42,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * Lucene storage of logs, spans and time series behind a write-ahead log, plus the raw OTLP
- * metric spool. Appends
- * complete once fsync'd; records become searchable within the refresh interval. The stores'
+ * Lucene storage of logs, spans and time series behind a write-ahead log. Appends complete once
+ * fsync'd; records become searchable within the refresh interval. The stores'
  * own {@code close()} methods do nothing: close this object instead. Query methods block (Lucene),
  * so callers run them off event loops.
  */
@@ -201,11 +200,6 @@ public final class LuceneStorage implements AutoCloseable {
   }
 
   private final class Metrics implements MetricStore {
-    @Override
-    public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
-      return engine.appendMetrics(tenant, request, dataPoints);
-    }
-
     @Override
     public CompletableFuture<AppendResult> append(String tenant, SeriesBatch batch) {
       return engine.appendSeries(tenant, batch);

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lookout.model.LogRecord;
 import io.lookout.model.spi.AppendResult;
+import io.lookout.storage.internal.ByteWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,20 +182,46 @@ class DurabilityTest {
   }
 
   @Test
-  void metricExportsAreSpooledExactlyOnceAcrossCrashes() throws IOException {
+  void rawMetricEntriesOfTheFirstVersionAreSkippedOnReplayAndSpoolFilesLeftAlone() throws IOException {
     LuceneStorage s = open();
-    for (int i = 0; i < 3; i++) {
-      s.metrics().appendOtlp("t", new byte[] {1, 2, (byte) i}, 1).join();
-    }
+    append(s, 120, "alpha");
     s.engine().crash();
-    s = open();
-    assertThat(spooled()).containsExactly(List.of(1, 2, 0), List.of(1, 2, 1), List.of(1, 2, 2));
-    s.engine().commit(false);
-    s.metrics().appendOtlp("t", new byte[] {9}, 1).join();
-    s.engine().crash();
-    s = open();
-    assertThat(spooled()).hasSize(4).last().isEqualTo(List.of(9));
-    s.close();
+    // an entry of the removed raw OTLP metrics signal (code 3), as the first version wrote it
+    ByteWriter w = new ByteWriter(64);
+    w.writeByte(1);
+    w.writeByte(3);
+    w.writeString("t");
+    w.writeLong(base);
+    w.writeVInt(2);
+    w.writeVInt(3);
+    w.writeBytes(new byte[] {7, 8, 9}, 0, 3);
+    byte[] payload = w.toByteArray();
+    long seq = 1_000;
+    CRC32 crc = new CRC32();
+    crc.update(ByteBuffer.allocate(8).putLong(0, seq));
+    crc.update(payload);
+    ByteBuffer header = ByteBuffer.allocate(16).putInt(payload.length).putInt((int) crc.getValue()).putLong(seq);
+    Path last = walSegments().getLast();
+    Files.write(last, header.array(), StandardOpenOption.APPEND);
+    Files.write(last, payload, StandardOpenOption.APPEND);
+    Path spool = dir.resolve("metrics").resolve("t").resolve("pending-legacy.otlp");
+    Files.createDirectories(spool.getParent());
+    Files.write(spool, new byte[] {0, 0, 0, 1, 5});
+
+    PrometheusRegistry reg = new PrometheusRegistry();
+    StorageConfig cfg = new StorageConfig(dir, Duration.ofDays(7), Duration.ofHours(1), Duration.ofMillis(10),
+        Duration.ofHours(1), 2, 256L << 20, 8 << 10);
+    LuceneStorage again = LuceneStorage.open(cfg, reg, clock::get);
+    assertThat(count(again.logs(), "t", "alpha")).isEqualTo(120);
+    assertThat(again.metrics().check().healthy()).isTrue();
+    assertThat(reg.scrape().stream().filter(m -> m.getMetadata().getName().equals("lookout_storage_replayed_records"))
+        .flatMap(m -> m.getDataPoints().stream())
+        .map(d -> d.getLabels().get("signal"))).doesNotContain("metrics");
+    // new entries continue after the skipped one, so a later crash replays them
+    append(again, 30, "beta");
+    again.engine().crash();
+    reopenAndExpect(150, 30, "beta").close();
+    assertThat(Files.readAllBytes(spool)).containsExactly(0, 0, 0, 1, 5);
   }
 
   @Test
@@ -202,7 +229,6 @@ class DurabilityTest {
     LuceneStorage s = open();
     append(s, 10, "alpha");
     awaitCount(s.logs(), "t", "*", 10);
-    s.metrics().appendOtlp("t", new byte[] {1}, 1).join();
     s.engine().commit(true);
     clock.addAndGet(8 * 86_400 * SECOND);
     s.engine().deleteExpired();
@@ -210,7 +236,6 @@ class DurabilityTest {
     try (Stream<Path> parts = Files.list(dir.resolve("logs").resolve("t"))) {
       assertThat(parts.toList()).isEmpty();
     }
-    assertThat(spooled()).isEmpty();
     s.close();
   }
 
@@ -218,31 +243,5 @@ class DurabilityTest {
     try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
       return s.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
     }
-  }
-
-  private List<List<Integer>> spooled() throws IOException {
-    List<List<Integer>> out = new ArrayList<>();
-    Path tenant = dir.resolve("metrics").resolve("t");
-    if (!Files.exists(tenant)) {
-      return out;
-    }
-    List<Path> files;
-    try (Stream<Path> s = Files.list(tenant)) {
-      files = s.filter(p -> p.toString().endsWith(".otlp")).sorted().toList();
-    }
-    for (Path f : files) {
-      try (InputStream in = Files.newInputStream(f); DataInputStream d = new DataInputStream(in)) {
-        while (d.available() > 0) {
-          byte[] b = new byte[d.readInt()];
-          d.readFully(b);
-          List<Integer> l = new ArrayList<>();
-          for (byte x : b) {
-            l.add((int) x);
-          }
-          out.add(l);
-        }
-      }
-    }
-    return out;
   }
 }

@@ -68,45 +68,13 @@ public final class OtlpSender {
   public static Result send(
       URI endpoint, int count, IntFunction<byte[]> payloads, int connections, Duration deadline, PrintStream log)
       throws InterruptedException {
-    AtomicLong generate = new AtomicLong();
+    // Every connection takes the next unsent index: a shared work queue instead of fixed shards.
     AtomicInteger next = new AtomicInteger();
-    AtomicLong requests = new AtomicLong();
-    AtomicLong retries = new AtomicLong();
-    AtomicInteger done = new AtomicInteger();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    long start = System.nanoTime();
-    long deadlineNanos = start + deadline.toNanos();
-    int tenth = Math.max(1, count / 10);
-    List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < connections; c++) {
-      threads.add(
-          Thread.ofPlatform().name("otlp-sender-" + c).start(() -> {
-            try (HttpClient client = client()) {
-              for (int b = next.getAndIncrement(); b < count && failure.get() == null; b = next.getAndIncrement()) {
-                long g0 = System.nanoTime();
-                byte[] payload = payloads.apply(b);
-                generate.addAndGet(System.nanoTime() - g0);
-                sendOne(client, endpoint, PROTOBUF, payload, deadlineNanos, retries);
-                requests.incrementAndGet();
-                int d = done.incrementAndGet();
-                if (d % tenth == 0) {
-                  log.printf("  sent %d/%d batches (%d retries)%n", d, count, retries.get());
-                }
-              }
-            } catch (RuntimeException e) {
-              failure.compareAndSet(null, e);
-            } catch (InterruptedException e) {
-              failure.compareAndSet(null, new IllegalStateException("sender interrupted", e));
-            }
-          }));
-    }
-    for (Thread t : threads) {
-      t.join();
-    }
-    if (failure.get() != null) {
-      throw failure.get();
-    }
-    return new Result(start, System.nanoTime(), requests.get(), retries.get(), generate.get());
+    Shard shared = () -> {
+      int b = next.getAndIncrement();
+      return b < count ? payloads.apply(b) : null;
+    };
+    return sendSharded(endpoint, PROTOBUF, connections, c -> shared, count, deadline, log);
   }
 
   /** One connection's payloads, in the order they must be sent. */

@@ -37,11 +37,6 @@ final class RecordingMetricStore implements MetricStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
   public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minTimeMillis,
       long maxTimeMillis, SelectLimits limits) {
     throw new UnsupportedOperationException();

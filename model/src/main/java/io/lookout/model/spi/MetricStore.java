@@ -29,12 +29,6 @@ public interface MetricStore extends AutoCloseable {
   CompletableFuture<AppendResult> append(String tenant, SeriesBatch batch);
 
   /**
-   * Appends one raw OTLP export request durably (serialized {@code ExportMetricsServiceRequest}).
-   * Kept until the ingest path translates OTLP into {@link #append}; to be removed then.
-   */
-  CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] exportMetricsServiceRequest, int dataPoints);
-
-  /**
    * The samples of every series matching all {@code matchers} with timestamps in
    * {@code [minTimeMillis, maxTimeMillis]}, series sorted by labels. Matching is on label values,
    * with a missing label equal to the empty string (Prometheus semantics).

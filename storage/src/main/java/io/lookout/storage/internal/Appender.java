@@ -77,10 +77,6 @@ final class Appender implements Wal.Listener {
     return appendRecords(Signal.SPANS, tenant, records.size(), kept);
   }
 
-  CompletableFuture<AppendResult> appendMetrics(String tenant, byte[] request, int dataPoints) {
-    return submit(WalEntry.ofMetrics(tenant, clock.getAsLong(), request, dataPoints));
-  }
-
   CompletableFuture<AppendResult> appendSeries(String tenant, SeriesBatch batch) {
     Tsdb.Prepared p = tsdb.prepare(tenant, batch, Math.floorDiv(retentionCutoff(), 1_000_000L),
         config.retentionText());
@@ -152,7 +148,7 @@ final class Appender implements Wal.Listener {
     for (WalEntry e : batch) {
       queue.add(e);
       metrics.appendedRecords.labelValues(e.signal.dirName())
-          .inc(e.signal == Signal.METRICS || e.signal == Signal.SAMPLES ? e.dataPoints : e.records.size());
+          .inc(e.signal == Signal.SAMPLES ? e.dataPoints : e.records.size());
     }
     for (WalEntry e : batch) {
       e.future.complete(e.result);

@@ -4,7 +4,6 @@ import io.lookout.model.LogRecord;
 import io.lookout.model.Span;
 import io.lookout.storage.internal.tsdb.Tsdb;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -22,15 +21,13 @@ final class Indexer {
 
   private final IndexSet logs;
   private final IndexSet spans;
-  private final MetricSpool metricSpool;
   private final StorageMetrics metrics;
   private final Tsdb tsdb;
 
-  Indexer(IndexSet logs, IndexSet spans, MetricSpool metricSpool, Tsdb tsdb, StorageMetrics metrics) {
+  Indexer(IndexSet logs, IndexSet spans, Tsdb tsdb, StorageMetrics metrics) {
     this.tsdb = tsdb;
     this.logs = logs;
     this.spans = spans;
-    this.metricSpool = metricSpool;
     this.metrics = metrics;
   }
 
@@ -47,12 +44,7 @@ final class Indexer {
       return n;
     }
     if (e.signal == Signal.METRICS) {
-      try {
-        metricSpool.append(e);
-      } catch (IOException ex) {
-        throw new UncheckedIOException(ex);
-      }
-      return 1;
+      return 0; // raw OTLP exports of an older version: no longer stored (the engine skips them on replay)
     }
     IndexSet set = e.signal == Signal.LOGS ? logs : spans;
     int n = e.records.size();

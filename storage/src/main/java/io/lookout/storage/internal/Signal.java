@@ -4,8 +4,12 @@ package io.lookout.storage.internal;
 public enum Signal {
   LOGS(1, "logs"),
   SPANS(2, "spans"),
+  /**
+   * Raw OTLP metric exports, written only by the first version: decoded and skipped on replay.
+   * Its directory name is the time-series store's directory.
+   */
   METRICS(3, "metrics"),
-  /** Time series in the Prometheus model (the raw OTLP spool is {@link #METRICS}). */
+  /** Time series in the Prometheus model. */
   SAMPLES(4, "samples");
 
   private final int code;

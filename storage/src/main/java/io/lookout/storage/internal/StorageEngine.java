@@ -37,7 +37,6 @@ public final class StorageEngine {
   private final IndexQueue queue;
   private final IndexSet logs;
   private final IndexSet spans;
-  private final MetricSpool metricSpool;
   private final Tsdb tsdb;
   private final Indexer indexer;
   private final Appender appender;
@@ -59,10 +58,9 @@ public final class StorageEngine {
     this.queue = new IndexQueue(config.indexQueueBytes());
     this.logs = new IndexSet(Signal.LOGS, data, partitioning);
     this.spans = new IndexSet(Signal.SPANS, data, partitioning);
-    this.metricSpool = new MetricSpool(data, partitioning);
     this.tsdb = new Tsdb(data.resolve(Signal.METRICS.dirName()), config.partition().toNanos(),
         config.metricsOooWindow().toMillis(), config.metricsOooWindowText(), metrics.tsdb);
-    this.indexer = new Indexer(logs, spans, metricSpool, tsdb, metrics);
+    this.indexer = new Indexer(logs, spans, tsdb, metrics);
     this.appender = new Appender(config, clock, metrics, wal, queue);
     this.appender.tsdb(tsdb);
     this.refresher = Executors.newSingleThreadScheduledExecutor(
@@ -80,11 +78,15 @@ public final class StorageEngine {
     StorageEngine e = new StorageEngine(config, metrics, clock);
     e.logs.openExisting();
     e.spans.openExisting();
-    e.metricSpool.openExisting();
     e.tsdb.openExisting();
     long[] replayed = new long[1];
+    long[] legacy = new long[1];
     long walMax = e.wal.replay(entry -> {
       e.maxDequeued.accumulateAndGet(entry.seq, Math::max);
+      if (entry.signal == Signal.METRICS) {
+        legacy[0]++;
+        return;
+      }
       long n = e.indexer.apply(entry, e.retentionCutoff(), true);
       replayed[0] += n;
       if (n > 0) {
@@ -93,8 +95,12 @@ public final class StorageEngine {
     });
     long next = Math.max(Math.max(walMax, e.wal.readCheckpoint()),
         Math.max(Math.max(e.logs.maxCommittedSeq(), e.spans.maxCommittedSeq()),
-            Math.max(e.metricSpool.maxCommittedSeq(), e.tsdb.maxCommittedSeq()))) + 1;
+            e.tsdb.maxCommittedSeq())) + 1;
     e.maxDequeued.accumulateAndGet(next - 1, Math::max);
+    if (legacy[0] > 0) {
+      LOG.warn("skipped {} write-ahead log entries of raw OTLP metric exports (written by an older version,"
+          + " no longer stored)", legacy[0]);
+    }
     if (walMax >= 0) {
       LOG.info("replayed the write-ahead log up to sequence {}: {} records re-added", walMax, replayed[0]);
     }
@@ -154,10 +160,6 @@ public final class StorageEngine {
     return appender.appendSpans(tenant, records);
   }
 
-  public CompletableFuture<AppendResult> appendMetrics(String tenant, byte[] request, int dataPoints) {
-    return appender.appendMetrics(tenant, request, dataPoints);
-  }
-
   public CompletableFuture<AppendResult> appendSeries(String tenant, SeriesBatch batch) {
     return appender.appendSeries(tenant, batch);
   }
@@ -213,7 +215,6 @@ public final class StorageEngine {
           throw ex;
         }
       }
-      metricSpool.commit(w);
       tsdb.commit(w, Math.floorDiv(retentionCutoff(), 1_000_000L));
       commitFailure = null;
     } finally {
@@ -228,7 +229,7 @@ public final class StorageEngine {
     metrics.commitSeconds.observe((System.nanoTime() - t0) / 1e9);
   }
 
-  /** Deletes partitions (and metric spool files) that ended before now minus the retention. */
+  /** Deletes partitions that ended before now minus the retention. */
   public void deleteExpired() throws IOException {
     long cutoff = retentionCutoff();
     commitLock.writeLock().lock();
@@ -241,7 +242,7 @@ public final class StorageEngine {
           metrics.deletedPartitions.labelValues(set.signal().dirName()).inc();
         }
       }
-      int n = metricSpool.deleteEndingBefore(cutoff) + tsdb.deleteExpired(Math.floorDiv(cutoff, 1_000_000L));
+      int n = tsdb.deleteExpired(Math.floorDiv(cutoff, 1_000_000L));
       if (n > 0) {
         metrics.deletedPartitions.labelValues(Signal.METRICS.dirName()).inc(n);
       }
@@ -396,10 +397,5 @@ public final class StorageEngine {
       }
     }
     tsdb.close();
-    try {
-      metricSpool.close();
-    } catch (IOException e) {
-      LOG.warn("closing the metric spool failed", e);
-    }
   }
 }

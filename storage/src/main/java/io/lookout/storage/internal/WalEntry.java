@@ -15,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
  * inside the payload so the indexer stores that slice as the document source.
  *
  * <p>Payload layout: version, signal code, tenant, received time, then for logs and spans a
- * count and length-prefixed records; for metrics the data point count and the raw bytes.
+ * count and length-prefixed records; for samples the encoded series batch. Entries of the first
+ * version's raw OTLP metrics ({@link Signal#METRICS}: data point count, length, bytes) are still
+ * decoded so replay can skip them.
  */
 public final class WalEntry {
   private static final int VERSION = 1;
@@ -24,13 +26,11 @@ public final class WalEntry {
   public final String tenant;
   public final long receivedNanos;
   public final byte[] payload;
-  /** Decoded records (LogRecord or Span); empty for metrics. */
+  /** Decoded records (LogRecord or Span, or the one SeriesBatch of samples); empty for raw metrics. */
   public final List<?> records;
   public final int[] offsets;
   public final int[] lengths;
   public final int dataPoints;
-  public final int metricOffset;
-  public final int metricLength;
 
   /** Assigned by the log writer (or read back on replay). */
   public volatile long seq = -1;
@@ -41,8 +41,7 @@ public final class WalEntry {
   public final AppendResult result;
 
   private WalEntry(Signal signal, String tenant, long receivedNanos, byte[] payload, List<?> records,
-      int[] offsets, int[] lengths, int dataPoints, int metricOffset, int metricLength, AppendResult result,
-      CompletableFuture<AppendResult> future) {
+      int[] offsets, int[] lengths, int dataPoints, AppendResult result, CompletableFuture<AppendResult> future) {
     this.signal = signal;
     this.tenant = tenant;
     this.receivedNanos = receivedNanos;
@@ -51,8 +50,6 @@ public final class WalEntry {
     this.offsets = offsets;
     this.lengths = lengths;
     this.dataPoints = dataPoints;
-    this.metricOffset = metricOffset;
-    this.metricLength = metricLength;
     this.result = result;
     this.future = future;
   }
@@ -73,7 +70,7 @@ public final class WalEntry {
     header(w, Signal.SAMPLES, tenant, receivedNanos);
     SeriesCodec.write(w, batch);
     return new WalEntry(Signal.SAMPLES, tenant, receivedNanos, w.toByteArray(), List.of(batch), new int[0],
-        new int[0], points, 0, 0, result, new CompletableFuture<>());
+        new int[0], points, result, new CompletableFuture<>());
   }
 
   public static WalEntry ofLogs(String tenant, long receivedNanos, List<LogRecord> records, AppendResult result) {
@@ -104,19 +101,8 @@ public final class WalEntry {
       lengths[i] = w.length() - start;
       w.setInt(lenPos, lengths[i]);
     }
-    return new WalEntry(signal, tenant, receivedNanos, w.toByteArray(), records, offsets, lengths, 0, 0, 0,
-        result, new CompletableFuture<>());
-  }
-
-  public static WalEntry ofMetrics(String tenant, long receivedNanos, byte[] request, int dataPoints) {
-    ByteWriter w = new ByteWriter(request.length + 64);
-    header(w, Signal.METRICS, tenant, receivedNanos);
-    w.writeVInt(dataPoints);
-    w.writeVInt(request.length);
-    int off = w.length();
-    w.writeBytes(request, 0, request.length);
-    return new WalEntry(Signal.METRICS, tenant, receivedNanos, w.toByteArray(), List.of(), new int[0], new int[0],
-        dataPoints, off, request.length, AppendResult.all(dataPoints), new CompletableFuture<>());
+    return new WalEntry(signal, tenant, receivedNanos, w.toByteArray(), records, offsets, lengths, 0, result,
+        new CompletableFuture<>());
   }
 
   private static void header(ByteWriter w, Signal signal, String tenant, long receivedNanos) {
@@ -138,16 +124,14 @@ public final class WalEntry {
     long received = r.readLong();
     WalEntry e;
     if (signal == Signal.METRICS) {
+      // A raw OTLP export of the first version: its body is skipped, the caller drops the entry.
       int points = r.readVInt();
-      int len = r.readVInt();
-      int off = r.position();
-      r.skip(len);
-      e = new WalEntry(signal, tenant, received, payload, List.of(), new int[0], new int[0], points, off, len,
-          null, null);
+      r.skip(r.readVInt());
+      e = new WalEntry(signal, tenant, received, payload, List.of(), new int[0], new int[0], points, null, null);
     } else if (signal == Signal.SAMPLES) {
       SeriesBatch batch = SeriesCodec.read(r);
       e = new WalEntry(signal, tenant, received, payload, List.of(batch), new int[0], new int[0],
-          (int) Math.min(Integer.MAX_VALUE, batch.sampleCount()), 0, 0, null, null);
+          (int) Math.min(Integer.MAX_VALUE, batch.sampleCount()), null, null);
     } else {
       int n = r.readCount();
       int[] offsets = new int[n];
@@ -163,7 +147,7 @@ public final class WalEntry {
             ? RecordCodec.readLog(payload, off, len)
             : RecordCodec.readSpan(payload, off, len));
       }
-      e = new WalEntry(signal, tenant, received, payload, records, offsets, lengths, 0, 0, 0, null, null);
+      e = new WalEntry(signal, tenant, received, payload, records, offsets, lengths, 0, null, null);
     }
     e.seq = seq;
     return e;

@@ -2,11 +2,13 @@ package io.lookout.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lookout.model.spi.AppendResult;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IndexQueueTest {
   private static WalEntry entry() {
-    return WalEntry.ofMetrics("t", 0, new byte[100], 1);
+    return WalEntry.ofLogs("t", 0, List.of(), AppendResult.all(0));
   }
 
   @Test

@@ -108,11 +108,6 @@ public final class InMemoryMetricStore implements MetricStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> appendOtlp(String tenant, byte[] request, int dataPoints) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
   public synchronized List<SeriesSamples> select(
       String tenant, List<LabelMatcher> matchers, long min, long max, SelectLimits limits) {
     selects++;

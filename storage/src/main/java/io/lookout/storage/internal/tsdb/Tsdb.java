@@ -1,6 +1,5 @@
 package io.lookout.storage.internal.tsdb;
 
-import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.NativeHistogram;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -101,6 +101,16 @@ public final class Tsdb {
       }
       return p;
     }
+  }
+
+  /** The partition of a tenant starting at {@code startMs}, with the series indexed in it. */
+  private TsdbPartition partitionWithSeries(String tenant, MemSeries s, long startMs) throws IOException {
+    TsdbPartition p = partitionFor(tenant, startMs);
+    if (!s.indexedIn.contains(startMs)) {
+      p.addSeries(s);
+      s.indexedIn.add(startMs);
+    }
+    return p;
   }
 
   /** What an append keeps after the checks that can be made before the write-ahead log. */
@@ -221,7 +231,7 @@ public final class Tsdb {
       MemSeries ms = head.getOrCreate(s.labels());
       for (Sample x : s.samples()) {
         long t = x.timestampMillis();
-        if (t < retentionCutoffMs || (replay && committed(pm, t, seq))) {
+        if (t < retentionCutoffMs || (replay && TsdbExemplars.committed(pm, t, seq, partMs))) {
           continue;
         }
         switch (ms.appendFloat(t, x.value(), windowMs, partMs)) {
@@ -233,7 +243,7 @@ public final class Tsdb {
       }
       for (NativeHistogram h : s.histograms()) {
         long t = h.timestampMillis();
-        if (t < retentionCutoffMs || (replay && committed(pm, t, seq))) {
+        if (t < retentionCutoffMs || (replay && TsdbExemplars.committed(pm, t, seq, partMs))) {
           continue;
         }
         switch (ms.appendHistogram(h, windowMs, partMs)) {
@@ -244,7 +254,7 @@ public final class Tsdb {
         }
       }
       if (!s.exemplars().isEmpty()) {
-        exemplars += applyExemplars(ms, s, seq, retentionCutoffMs, pm);
+        exemplars += TsdbExemplars.apply(ms, s, seq, retentionCutoffMs, pm, partMs);
       }
     }
     metrics.exemplars.inc(exemplars);
@@ -252,46 +262,6 @@ public final class Tsdb {
     count("duplicate", duplicate);
     count("out_of_window", tooOld);
     return added;
-  }
-
-  /**
-   * Keeps the exemplars of a series in its head buffer; an exemplar without a timestamp takes the
-   * newest sample time of the series in the batch (the same on replay, from the same log entry).
-   */
-  private long applyExemplars(MemSeries ms, SeriesBatch.Series s, long seq, long retentionCutoffMs,
-      NavigableMap<Long, TsdbPartition> pm) {
-    long newest = Long.MIN_VALUE;
-    for (Sample x : s.samples()) {
-      newest = Math.max(newest, x.timestampMillis());
-    }
-    for (NativeHistogram h : s.histograms()) {
-      newest = Math.max(newest, h.timestampMillis());
-    }
-    List<Exemplar> sorted = new ArrayList<>(s.exemplars().size());
-    for (Exemplar e : s.exemplars()) {
-      if (e.timestampMillis() != 0) {
-        sorted.add(e);
-      } else if (newest != Long.MIN_VALUE) {
-        sorted.add(new Exemplar(e.labels(), e.value(), newest));
-      }
-    }
-    sorted.sort(java.util.Comparator.comparingLong(Exemplar::timestampMillis));
-    long kept = 0;
-    for (Exemplar e : sorted) {
-      long t = e.timestampMillis();
-      if (t < retentionCutoffMs || (pm != null && committed(pm, t, seq))) {
-        continue;
-      }
-      if (ms.addExemplar(e)) {
-        kept++;
-      }
-    }
-    return kept;
-  }
-
-  private boolean committed(NavigableMap<Long, TsdbPartition> pm, long t, long seq) {
-    TsdbPartition p = pm.get(Math.floorDiv(t, partMs) * partMs);
-    return p != null && p.committedSeq() >= seq;
   }
 
   /**
@@ -311,24 +281,9 @@ public final class Tsdb {
             if (w.partStartMs() + partMs <= retentionCutoffMs) {
               continue;
             }
-            TsdbPartition p = partitionFor(head.tenant, w.partStartMs());
-            if (!s.indexedIn.contains(w.partStartMs())) {
-              p.addSeries(s);
-              s.indexedIn.add(w.partStartMs());
-            }
-            p.addChunk(s.ref, w);
+            partitionWithSeries(head.tenant, s, w.partStartMs()).addChunk(s.ref, w);
           }
-          for (Map.Entry<Long, List<Exemplar>> e : s.takeExemplarWrites(partMs).entrySet()) {
-            if (e.getKey() + partMs <= retentionCutoffMs) {
-              continue;
-            }
-            TsdbPartition p = partitionFor(head.tenant, e.getKey());
-            if (!s.indexedIn.contains(e.getKey())) {
-              p.addSeries(s);
-              s.indexedIn.add(e.getKey());
-            }
-            p.addExemplars(s.ref, ExemplarCodec.encode(e.getValue()));
-          }
+          TsdbExemplars.write(s, partMs, retentionCutoffMs, start -> partitionWithSeries(head.tenant, s, start));
         }
         if (head.metadataDirty) {
           head.metadataDirty = false;
@@ -386,7 +341,7 @@ public final class Tsdb {
 
   private static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }
