@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -21,7 +20,6 @@ import org.apache.lucene.store.FSDirectory;
  * committed write-ahead-log sequence, and whether it changed since the last commit and refresh.
  */
 public final class PartitionIndex {
-  public static final String WAL_SEQ = "wal_seq";
   private static final String LENGTH_FILE = "lookout.partition";
 
   public final Signal signal;
@@ -65,22 +63,8 @@ public final class PartitionIndex {
         .setCodec(new LookoutCodec())
         .setCommitOnClose(false)
         .setRAMBufferSizeMB(48);
-    IndexWriter writer;
-    try {
-      writer = new IndexWriter(directory, cfg);
-    } catch (IOException | RuntimeException e) {
-      directory.close();
-      throw e;
-    }
-    long seq = -1;
-    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
-    if (data != null) {
-      for (Map.Entry<String, String> e : data) {
-        if (WAL_SEQ.equals(e.getKey())) {
-          seq = Long.parseLong(e.getValue());
-        }
-      }
-    }
+    IndexWriter writer = IndexWriters.open(directory, cfg);
+    long seq = IndexWriters.committedWalSeq(writer);
     SearcherManager manager = new SearcherManager(writer, null);
     return new PartitionIndex(signal, tenant, startNanos, startNanos + lengthNanos, dir, directory, writer,
         manager, seq);
@@ -109,8 +93,7 @@ public final class PartitionIndex {
     if (!dirty.get()) {
       return false;
     }
-    writer.setLiveCommitData(Map.of(WAL_SEQ, Long.toString(seq)).entrySet());
-    writer.commit();
+    IndexWriters.commit(writer, seq);
     committedSeq = seq;
     dirty.set(false);
     return true;

@@ -1,10 +1,10 @@
 package io.lookout.storage.internal.tsdb;
 
+import io.lookout.storage.internal.IndexWriters;
 import io.lookout.storage.internal.codec.LookoutCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
@@ -33,7 +33,6 @@ import org.apache.lucene.util.BytesRef;
  * new exemplars one exemplar document (ref, the encoded exemplars as binary doc values).
  */
 final class TsdbPartition {
-  static final String WAL_SEQ = "wal_seq";
   static final String KIND = "_k";
   static final String NAMES = "_n";
   static final String LABEL_PREFIX = "l.";
@@ -81,22 +80,8 @@ final class TsdbPartition {
         .setCommitOnClose(false)
         .setIndexSort(new Sort(ref, mint))
         .setRAMBufferSizeMB(32);
-    IndexWriter writer;
-    try {
-      writer = new IndexWriter(directory, cfg);
-    } catch (IOException | RuntimeException e) {
-      directory.close();
-      throw e;
-    }
-    long seq = -1;
-    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
-    if (data != null) {
-      for (Map.Entry<String, String> e : data) {
-        if (WAL_SEQ.equals(e.getKey())) {
-          seq = Long.parseLong(e.getValue());
-        }
-      }
-    }
+    IndexWriter writer = IndexWriters.open(directory, cfg);
+    long seq = IndexWriters.committedWalSeq(writer);
     return new TsdbPartition(tenant, startMs, startMs + lengthMs, dir, directory, writer, seq);
   }
 
@@ -162,8 +147,7 @@ final class TsdbPartition {
     if (!dirty.get()) {
       return;
     }
-    writer.setLiveCommitData(Map.of(WAL_SEQ, Long.toString(seq)).entrySet());
-    writer.commit();
+    IndexWriters.commit(writer, seq);
     committedSeq = seq;
     dirty.set(false);
     manager.maybeRefreshBlocking();
