@@ -29,7 +29,9 @@ final class OpsRoutes {
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end("Lookout is running.\n"
             + "Send OTLP to :4317 (gRPC) or :4318 (HTTP /v1/logs, /v1/traces, /v1/metrics).\n"
-            + "Search: GET /api/v1/logs?query=...  Trace: GET /api/v1/traces/{traceId}\n"
+            + "Prometheus remote_write: POST /prometheus/api/v1/write\n"
+            + "Logs: GET /api/v1/logs?query=...  Traces: GET /api/v1/traces?service=... and /api/v1/traces/{traceId}\n"
+            + "Prometheus API (PromQL): /prometheus/api/v1/query  Jaeger API: /jaeger/api/services\n"
             + "Operations: /healthz /readyz /metrics\n"));
   }
 
