@@ -1,5 +1,9 @@
 package io.lookout.server;
 
+import io.lookout.alerting.AlertingConfig;
+import io.lookout.alerting.AlertingService;
+import io.lookout.alerting.notify.Notifier;
+import io.lookout.alerting.notify.NotifierOptions;
 import io.lookout.ingest.IngestConfig;
 import io.lookout.ingest.OtlpGrpcReceiver;
 import io.lookout.ingest.OtlpHttpReceiver;
@@ -45,6 +49,8 @@ public final class LookoutServer {
   private LuceneStorage storage;
   private QueryApi queryApi;
   private SpanMetrics spanMetrics;
+  private Notifier notifier;
+  private AlertingService alerting;
 
   private LookoutServer(ServerConfig config, Vertx vertx, PrometheusRegistry registry) {
     this.config = config;
@@ -59,6 +65,8 @@ public final class LookoutServer {
     StorageConfig storageConfig = StorageConfig.fromEnv(env);
     IngestConfig ingestConfig = IngestConfig.fromEnv(env);
     QueryConfig queryConfig = QueryConfig.fromEnv(env);
+    AlertingConfig alertingConfig = AlertingConfig.fromEnv(env, storageConfig.dataDir());
+    NotifierOptions notifierOptions = NotifierOptions.fromEnv(env, storageConfig.dataDir());
 
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
@@ -68,12 +76,21 @@ public final class LookoutServer {
       server.startApi();
       server.storage = LuceneStorage.open(storageConfig, registry);
       server.health.storage(server.storage::check);
+      // Alerting: the notifier (outbox, webhooks) and the rule engine that feeds it. Their routes go
+      // before the query API's catch-all under /prometheus/api/v1/ (rules, alerts).
+      server.notifier = new Notifier(vertx, notifierOptions, registry, Clock.systemUTC());
+      server.alerting = new AlertingService(vertx, server.storage.logs(), server.storage.spans(),
+          server.storage.metrics(), alertingConfig, server.notifier, server.notifier::configure, registry,
+          Clock.systemUTC());
+      server.notifier.mount(server.apiRouter);
+      server.alerting.mount(server.apiRouter);
       // remote_write before the query API's catch-all routes under /prometheus/api/v1/.
       new RemoteWriteReceiver(vertx, server.storage.metrics(), ingestConfig, registry).mount(server.apiRouter);
       server.queryApi = new QueryApi(vertx, server.storage.logs(), server.storage.spans(), server.storage.metrics(),
           queryConfig, registry, Clock.systemUTC());
       server.queryApi.mount(server.apiRouter);
       server.startIngest(ingestConfig);
+      server.alerting.start();
       server.health.markReady();
       LOG.info("lookout ready: api port {}, otlp grpc port {}, otlp http port {}, data dir {}",
           server.httpPort(), server.otlpGrpcPort(), server.otlpHttpPort(), storageConfig.dataDir());
@@ -159,6 +176,12 @@ public final class LookoutServer {
     }
     if (queryApi != null) {
       queryApi.close();
+    }
+    if (alerting != null) {
+      alerting.close(); // stops evaluations and probes; alert state is already on disk
+    }
+    if (notifier != null) {
+      notifier.close(); // the outbox stays on disk for the next start
     }
     if (spanMetrics != null) {
       spanMetrics.close(); // writes the last span metrics while storage is still open

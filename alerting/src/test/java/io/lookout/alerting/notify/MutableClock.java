@@ -1,0 +1,41 @@
+package io.lookout.alerting.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock the test moves by hand. */
+final class MutableClock extends Clock {
+  private final AtomicLong millis;
+
+  MutableClock(Instant start) {
+    millis = new AtomicLong(start.toEpochMilli());
+  }
+
+  void advance(Duration d) {
+    millis.addAndGet(d.toMillis());
+  }
+
+  @Override
+  public long millis() {
+    return millis.get();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis.get());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+}
