@@ -5,6 +5,7 @@ import io.lookout.ingest.internal.Failures;
 import io.lookout.ingest.internal.HttpBodies;
 import io.lookout.ingest.internal.IngestMetrics;
 import io.lookout.ingest.internal.Signal;
+import io.lookout.ingest.metrics.LabelsCache;
 import io.lookout.ingest.metrics.RemoteWriteDecoder;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
@@ -67,6 +68,7 @@ public final class RemoteWriteReceiver {
   private final MetricStore store;
   private final long maxRequestBytes;
   private final IngestMetrics metrics;
+  private final LabelsCache labelsCache = new LabelsCache(LabelsCache.DEFAULT_MAX_ENTRIES);
 
   public RemoteWriteReceiver(Vertx vertx, MetricStore store, IngestConfig config, PrometheusRegistry registry) {
     this.vertx = vertx;
@@ -130,7 +132,7 @@ public final class RemoteWriteReceiver {
     vertx.<CompletableFuture<AppendResult>>executeBlocking(() -> {
           byte[] raw = RemoteWriteDecoder.decompress(body.array(), body.size(), (int) maxRequestBytes);
           metrics.bytes(SIGNAL, TRANSPORT, raw.length);
-          SeriesBatch batch = RemoteWriteDecoder.parse(raw);
+          SeriesBatch batch = RemoteWriteDecoder.parse(raw, labelsCache);
           long samples = batch.sampleCount();
           if (samples == 0 && batch.metadata().isEmpty()) {
             return CompletableFuture.completedFuture(AppendResult.all(0));

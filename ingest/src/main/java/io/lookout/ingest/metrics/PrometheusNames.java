@@ -44,6 +44,35 @@ final class PrometheusNames {
    * @return the name, or the empty string when nothing valid is left
    */
   static String metricName(String otelName, String otelUnit, Kind kind) {
+    NameKey key = new NameKey(otelName, otelUnit, kind);
+    String cached = METRIC_NAMES.get(key);
+    if (cached == null) {
+      cached = remember(METRIC_NAMES, key, computeMetricName(otelName, otelUnit, kind));
+    }
+    return cached;
+  }
+
+  /** Names are pure functions of their inputs, which repeat in every export: computed once each. */
+  private record NameKey(String name, String unit, Kind kind) {}
+
+  /** Distinct inputs remembered per cache, at most; past that a cache starts over. */
+  private static final int MAX_CACHED = 10_000;
+  private static final java.util.concurrent.ConcurrentHashMap<NameKey, String> METRIC_NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<NameKey, String> UNIT_WORDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> LABEL_NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static <K> String remember(java.util.concurrent.ConcurrentHashMap<K, String> cache, K key, String value) {
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
+    cache.put(key, value);
+    return value;
+  }
+
+  private static String computeMetricName(String otelName, String otelUnit, Kind kind) {
     String name = sanitize(otelName, true);
     if (name.isEmpty()) {
       return "";
@@ -70,6 +99,12 @@ final class PrometheusNames {
     if (otelUnit == null) {
       return "";
     }
+    NameKey key = new NameKey("", otelUnit, kind);
+    String cached = UNIT_WORDS.get(key);
+    return cached != null ? cached : remember(UNIT_WORDS, key, computeUnitWords(otelUnit, kind));
+  }
+
+  private static String computeUnitWords(String otelUnit, Kind kind) {
     String u = otelUnit.replaceAll("\\{[^}]*}", "").trim();
     if (u.isEmpty()) {
       return "";
@@ -101,6 +136,11 @@ final class PrometheusNames {
    * @return the name, or the empty string when the key is empty
    */
   static String labelName(String key) {
+    String cached = LABEL_NAMES.get(key);
+    return cached != null ? cached : remember(LABEL_NAMES, key, computeLabelName(key));
+  }
+
+  private static String computeLabelName(String key) {
     String s = sanitize(key, false);
     if (!s.isEmpty() && s.charAt(0) >= '0' && s.charAt(0) <= '9') {
       s = "key_" + s;

@@ -103,6 +103,14 @@ public final class RemoteWriteDecoder {
 
   /** Decodes an uncompressed {@code WriteRequest}. */
   public static SeriesBatch parse(byte[] protobuf) {
+    return parse(protobuf, null);
+  }
+
+  /**
+   * Decodes an uncompressed {@code WriteRequest}, taking series labels from {@code cache} when
+   * their bytes were decoded before (and adding them otherwise); null for no cache.
+   */
+  public static SeriesBatch parse(byte[] protobuf, LabelsCache cache) {
     List<SeriesBatch.Series> series = new ArrayList<>();
     List<MetricMetadata> metadata = new ArrayList<>();
     try {
@@ -110,7 +118,8 @@ public final class RemoteWriteDecoder {
       int tag;
       while ((tag = in.readTag()) != 0) {
         switch (WireFormat.getTagFieldNumber(tag)) {
-          case 1 -> series.add(embedded(in, tag, RemoteWriteDecoder::timeSeries));
+          case 1 -> series.add(cache == null ? embedded(in, tag, RemoteWriteDecoder::timeSeries)
+              : cachedTimeSeries(in, tag, protobuf, cache));
           case 3 -> metadata.add(embedded(in, tag, RemoteWriteDecoder::metadata));
           default -> in.skipField(tag);
         }
@@ -198,6 +207,57 @@ public final class RemoteWriteDecoder {
       }
     }
     return new Sample(timestamp, value);
+  }
+
+  /**
+   * A {@code TimeSeries} whose labels come first (as every sender writes them): their bytes are
+   * looked up in the cache and decoded only when new. Any other layout is decoded as usual.
+   */
+  private static SeriesBatch.Series cachedTimeSeries(CodedInputStream in, int seriesTag, byte[] buf,
+      LabelsCache cache) throws IOException {
+    if (WireFormat.getTagWireType(seriesTag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      throw new InvalidProtocolBufferException("field 1 is not a message");
+    }
+    int length = in.readRawVarint32();
+    int start = in.getTotalBytesRead();
+    int limit = in.pushLimit(length);
+    int labelsEnd = start;
+    int tag = in.readTag();
+    while (tag != 0 && WireFormat.getTagFieldNumber(tag) == 1) {
+      in.skipField(tag);
+      labelsEnd = in.getTotalBytesRead();
+      tag = in.readTag();
+    }
+    Labels labels = null;
+    int hash = 0;
+    if (labelsEnd > start) {
+      hash = LabelsCache.hash(buf, start, labelsEnd);
+      labels = cache.get(buf, start, labelsEnd, hash);
+    }
+    List<Sample> samples = null;
+    boolean plain = true;
+    for (; tag != 0 && plain; tag = plain ? in.readTag() : tag) {
+      if (WireFormat.getTagFieldNumber(tag) == 2) {
+        if (samples == null) {
+          samples = new ArrayList<>(16);
+        }
+        samples.add(embedded(in, tag, RemoteWriteDecoder::sample));
+      } else {
+        plain = false; // labels after samples, exemplars, histograms, unknown fields: the general path
+      }
+    }
+    if (!plain || labels == null) {
+      in.skipRawBytes(start + length - in.getTotalBytesRead());
+      in.popLimit(limit);
+      SeriesBatch.Series s = timeSeries(CodedInputStream.newInstance(buf, start, length));
+      if (plain && labelsEnd > start) { // every label was in bytes [start, labelsEnd)
+        cache.put(buf, start, labelsEnd, hash, s.labels());
+      }
+      return s;
+    }
+    in.checkLastTagWas(0);
+    in.popLimit(limit);
+    return new SeriesBatch.Series(labels, samples == null ? List.of() : samples, List.of(), List.of());
   }
 
   private record RawExemplar(List<RawLabel> labels, double value, long timestamp) {}

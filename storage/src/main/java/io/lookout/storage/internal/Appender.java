@@ -84,7 +84,7 @@ final class Appender implements Wal.Listener {
     if (p.accepted() == 0 && p.batch().metadata().isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    return submit(WalEntry.ofSeries(tenant, clock.getAsLong(), p.batch(), result));
+    return submit(WalEntry.ofSeries(tenant, clock.getAsLong(), p.batch(), p.refs(), result));
   }
 
   @SuppressWarnings("unchecked")

@@ -39,7 +39,9 @@ final class Indexer {
   /** As {@link #apply(WalEntry, long)}; {@code replay} when the entry comes back from the log at start. */
   long apply(WalEntry e, long retentionCutoff, boolean replay) {
     if (e.signal == Signal.SAMPLES) {
-      long n = tsdb.apply(e.tenant, e.seq, e.seriesBatch(), Math.floorDiv(retentionCutoff, 1_000_000L), replay);
+      long n = tsdb.apply(e.tenant, e.seq, e.seriesBatch(), e.seriesRefs,
+          Math.floorDiv(retentionCutoff, 1_000_000L), replay);
+      e.seriesRefs = null;
       metrics.indexedRecords.labelValues(e.signal.dirName()).inc(n);
       return n;
     }

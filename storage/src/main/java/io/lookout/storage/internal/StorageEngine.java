@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -41,6 +42,14 @@ public final class StorageEngine {
   private final Indexer indexer;
   private final Appender appender;
   private final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
+  /** Taken to dequeue; a samples entry takes {@link #samplesLock} before giving it up. */
+  private final ReentrantLock dequeueLock = new ReentrantLock();
+  /**
+   * Held while a samples entry is added to the head, so that entries are added in log order: two
+   * indexers adding two requests of one series the other way round would turn the earlier one
+   * into out-of-order samples (slower to add, larger to store).
+   */
+  private final ReentrantLock samplesLock = new ReentrantLock();
   private final AtomicLong maxDequeued = new AtomicLong(-1);
   private final List<Thread> indexThreads = new ArrayList<>();
   private final ScheduledExecutorService refresher;
@@ -167,13 +176,23 @@ public final class StorageEngine {
   private void indexLoop() {
     while (!haltIndexers) {
       WalEntry e = null;
+      boolean samples = false;
       try {
         commitLock.readLock().lockInterruptibly();
       } catch (InterruptedException ie) {
         return;
       }
       try {
-        e = queue.poll(20);
+        dequeueLock.lockInterruptibly();
+        try {
+          e = queue.poll(20);
+          if (e != null && e.signal == Signal.SAMPLES) {
+            samplesLock.lock();
+            samples = true;
+          }
+        } finally {
+          dequeueLock.unlock();
+        }
         if (e == null) {
           if (stopIndexers && queue.isEmpty()) {
             return;
@@ -188,6 +207,9 @@ public final class StorageEngine {
         LOG.error("indexing write-ahead log entry {} of tenant {} failed", e == null ? -1 : e.seq,
             e == null ? "" : e.tenant, ex);
       } finally {
+        if (samples) {
+          samplesLock.unlock();
+        }
         commitLock.readLock().unlock();
         if (e != null) {
           queue.release(e.memoryBytes());

@@ -5,6 +5,7 @@ import io.lookout.model.Span;
 import io.lookout.model.metrics.SeriesBatch;
 import io.lookout.model.spi.AppendResult;
 import io.lookout.storage.internal.tsdb.SeriesCodec;
+import io.lookout.storage.internal.tsdb.Tsdb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,8 @@ public final class WalEntry {
   public final int[] offsets;
   public final int[] lengths;
   public final int dataPoints;
+  /** The head series of a samples entry's batch found at append time; null on replay. */
+  public Tsdb.SeriesRefs seriesRefs;
 
   /** Assigned by the log writer (or read back on replay). */
   public volatile long seq = -1;
@@ -65,12 +68,20 @@ public final class WalEntry {
   }
 
   public static WalEntry ofSeries(String tenant, long receivedNanos, SeriesBatch batch, AppendResult result) {
+    return ofSeries(tenant, receivedNanos, batch, null, result);
+  }
+
+  /** A samples entry; {@code refs} (nullable) are the head series of the batch found before. */
+  public static WalEntry ofSeries(String tenant, long receivedNanos, SeriesBatch batch, Tsdb.SeriesRefs refs,
+      AppendResult result) {
     int points = (int) Math.min(Integer.MAX_VALUE, batch.sampleCount());
-    ByteWriter w = new ByteWriter(128 + points * 10 + batch.series().size() * 64);
+    ByteWriter w = new ByteWriter(128 + points * 11 + batch.series().size() * 128);
     header(w, Signal.SAMPLES, tenant, receivedNanos);
-    SeriesCodec.write(w, batch);
-    return new WalEntry(Signal.SAMPLES, tenant, receivedNanos, w.toByteArray(), List.of(batch), new int[0],
+    SeriesCodec.write(w, batch, refs);
+    WalEntry e = new WalEntry(Signal.SAMPLES, tenant, receivedNanos, w.toByteArray(), List.of(batch), new int[0],
         new int[0], points, result, new CompletableFuture<>());
+    e.seriesRefs = refs;
+    return e;
   }
 
   public static WalEntry ofLogs(String tenant, long receivedNanos, List<LogRecord> records, AppendResult result) {

@@ -46,6 +46,11 @@ final class HeadChunk {
     return floats != null ? floats.bytes() : HistogramCodec.encodeChunk(hists);
   }
 
+  /** The bytes to persist: floats packed when their values allow it (see {@link PackedChunk}). */
+  byte[] persistBytes() {
+    return floats != null ? PackedChunk.encode(floats) : HistogramCodec.encodeChunk(hists);
+  }
+
   boolean dirty() {
     return count() > persistedCount;
   }

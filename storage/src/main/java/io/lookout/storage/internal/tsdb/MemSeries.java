@@ -3,6 +3,7 @@ package io.lookout.storage.internal.tsdb;
 import io.lookout.model.metrics.Exemplar;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.NativeHistogram;
+import io.lookout.model.metrics.Sample;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -23,6 +24,10 @@ final class MemSeries {
   final Labels labels;
   final long ref;
   final String name;
+  /** The labels as the write-ahead log and the series index encode them. */
+  final byte[] encodedLabels;
+  /** Set once the series left its tenant's head (retention); an append must look it up again. */
+  volatile boolean removed;
   /** Newest timestamp accepted (head or, after a restart, persisted); MIN_VALUE when none. */
   volatile long maxT = Long.MIN_VALUE;
   private long lastBits;
@@ -38,6 +43,37 @@ final class MemSeries {
     this.labels = labels;
     this.ref = ref;
     this.name = labels.metricName();
+    this.encodedLabels = SeriesCodec.encodeLabels(labels);
+  }
+
+  /**
+   * True when every sample is at or after {@code cutoff} and newer than the newest accepted, so
+   * that an append would add them all (the fast path of the append-time check).
+   */
+  synchronized boolean allNewer(List<Sample> samples, long cutoff) {
+    long floor = Math.max(maxT, cutoff - 1);
+    for (int i = 0; i < samples.size(); i++) {
+      if (samples.get(i).timestampMillis() <= floor) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Appends float samples under one lock, skipping those before {@code cutoff} or whose partition
+   * already committed them ({@code skip}); adds each outcome to {@code counts} (by ordinal).
+   */
+  synchronized void appendFloats(List<Sample> samples, long cutoff, java.util.function.LongPredicate skip,
+      long window, long partMs, long[] counts) {
+    for (int i = 0; i < samples.size(); i++) {
+      Sample x = samples.get(i);
+      long t = x.timestampMillis();
+      if (t < cutoff || (skip != null && skip.test(t))) {
+        continue;
+      }
+      counts[appendFloat(t, x.value(), window, partMs).ordinal()]++;
+    }
   }
 
   /** Append-time check without changing state: would this float sample be refused? */
@@ -139,7 +175,8 @@ final class MemSeries {
   synchronized void collectWrites(long partMs, List<ChunkWrite> out) {
     for (HeadChunk c : chunks) {
       if (c.dirty()) {
-        out.add(new ChunkWrite(c.partStartMs, c.minT(), c.maxT(), c.bytes(), c.id, c.open, c.persistedCount > 0));
+        out.add(new ChunkWrite(c.partStartMs, c.minT(), c.maxT(), c.persistBytes(), c.id, c.open,
+            c.persistedCount > 0));
         c.persistedCount = c.count();
       }
     }
@@ -152,18 +189,21 @@ final class MemSeries {
       byPart.computeIfAbsent(Math.floorDiv(e.getKey(), partMs) * partMs, k -> new ArrayList<>()).add(e);
     }
     for (Map.Entry<Long, List<Map.Entry<Long, Object>>> p : byPart.entrySet()) {
-      XorChunk floats = new XorChunk();
+      long[] ts = new long[p.getValue().size()];
+      double[] vs = new double[ts.length];
+      int nf = 0;
       List<NativeHistogram> hists = new ArrayList<>();
       for (Map.Entry<Long, Object> e : p.getValue()) {
         if (e.getValue() instanceof Double d) {
-          floats.append(e.getKey(), d);
+          ts[nf] = e.getKey();
+          vs[nf++] = d;
         } else {
           hists.add((NativeHistogram) e.getValue());
         }
       }
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
-      if (floats.count() > 0) {
-        out.add(new ChunkWrite(p.getKey(), floats.minT(), floats.maxT(), floats.bytes(), rnd.nextLong(), false,
+      if (nf > 0) {
+        out.add(new ChunkWrite(p.getKey(), ts[0], ts[nf - 1], PackedChunk.encode(ts, vs, nf), rnd.nextLong(), false,
             false));
       }
       if (!hists.isEmpty()) {

@@ -21,13 +21,24 @@ public final class SeriesCodec {
   private SeriesCodec() {}
 
   public static void write(ByteWriter w, SeriesBatch batch) {
+    write(w, batch, null);
+  }
+
+  /** As {@link #write(ByteWriter, SeriesBatch)}, copying the labels of known series from the head. */
+  public static void write(ByteWriter w, SeriesBatch batch, Tsdb.SeriesRefs refs) {
     w.writeVInt(batch.series().size());
-    for (SeriesBatch.Series s : batch.series()) {
-      List<Labels.Label> ls = s.labels().list();
-      w.writeVInt(ls.size());
-      for (Labels.Label l : ls) {
-        w.writeString(l.name());
-        w.writeString(l.value());
+    for (int i = 0; i < batch.series().size(); i++) {
+      SeriesBatch.Series s = batch.series().get(i);
+      MemSeries known = refs == null ? null : refs.at(i);
+      if (known != null) {
+        w.writeBytes(known.encodedLabels, 0, known.encodedLabels.length);
+      } else {
+        List<Labels.Label> ls = s.labels().list();
+        w.writeVInt(ls.size());
+        for (Labels.Label l : ls) {
+          w.writeString(l.name());
+          w.writeString(l.value());
+        }
       }
       List<Sample> samples = s.samples();
       w.writeVInt(samples.size());

@@ -54,6 +54,7 @@ final class TenantHead {
   }
 
   synchronized void remove(MemSeries s) {
+    s.removed = true;
     byLabels.remove(s.labels, s);
     byRef.remove(s.ref, s);
     Set<MemSeries> set = byName.get(s.name);

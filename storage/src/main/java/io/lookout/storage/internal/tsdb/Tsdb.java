@@ -114,7 +114,25 @@ public final class Tsdb {
   }
 
   /** What an append keeps after the checks that can be made before the write-ahead log. */
-  public record Prepared(SeriesBatch batch, long accepted, long rejected, String message) {}
+  public record Prepared(SeriesBatch batch, long accepted, long rejected, String message, SeriesRefs refs) {}
+
+  /**
+   * The head series of a batch's series, by position (null where new), found by the append-time
+   * check and reused to encode the log entry and to add the batch without looking them up again.
+   */
+  public static final class SeriesRefs {
+    final MemSeries[] series;
+
+    SeriesRefs(int n) {
+      series = new MemSeries[n];
+    }
+
+    /** The series at {@code i}, or null when it was new or has left the head since. */
+    MemSeries at(int i) {
+      MemSeries s = i < series.length ? series[i] : null;
+      return s == null || s.removed ? null : s;
+    }
+  }
 
   /**
    * Refuses samples older than the retention or the out-of-order window of their series, and a
@@ -127,9 +145,18 @@ public final class Tsdb {
     long duplicate = 0;
     List<SeriesBatch.Series> kept = null;
     List<SeriesBatch.Series> all = batch.series();
+    SeriesRefs refs = new SeriesRefs(all.size());
     for (int i = 0; i < all.size(); i++) {
       SeriesBatch.Series s = all.get(i);
       MemSeries ms = head == null ? null : head.get(s.labels());
+      refs.series[i] = ms;
+      if (s.histograms().isEmpty() && (ms != null ? ms.allNewer(s.samples(), retentionCutoffMs)
+          : allAtOrAfter(s.samples(), retentionCutoffMs))) {
+        if (kept != null) {
+          kept.add(s);
+        }
+        continue;
+      }
       List<Sample> samples = null;
       List<NativeHistogram> hists = null;
       for (int j = 0; j < s.samples().size(); j++) {
@@ -185,7 +212,7 @@ public final class Tsdb {
     long total = batch.sampleCount();
     long rejected = tooOld + outOfWindow + duplicate;
     if (rejected == 0) {
-      return new Prepared(batch, total, 0, "");
+      return new Prepared(batch, total, 0, "", refs);
     }
     count("retention", tooOld);
     count("out_of_window", outOfWindow);
@@ -202,7 +229,16 @@ public final class Tsdb {
       why.add(duplicate + " with a different value for a timestamp already stored");
     }
     String msg = rejected + " of " + total + " samples were rejected: " + String.join("; ", why);
-    return new Prepared(new SeriesBatch(kept, batch.metadata()), total - rejected, rejected, msg);
+    return new Prepared(new SeriesBatch(kept, batch.metadata()), total - rejected, rejected, msg, refs);
+  }
+
+  private static boolean allAtOrAfter(List<Sample> samples, long cutoff) {
+    for (int i = 0; i < samples.size(); i++) {
+      if (samples.get(i).timestampMillis() < cutoff) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void count(String reason, long n) {
@@ -216,6 +252,12 @@ public final class Tsdb {
    * committed {@code seq} are skipped (they are in the index).
    */
   public long apply(String tenant, long seq, SeriesBatch batch, long retentionCutoffMs, boolean replay) {
+    return apply(tenant, seq, batch, null, retentionCutoffMs, replay);
+  }
+
+  /** As {@link #apply(String, long, SeriesBatch, long, boolean)}, with the series found by {@link #prepare}. */
+  public long apply(String tenant, long seq, SeriesBatch batch, SeriesRefs refs, long retentionCutoffMs,
+      boolean replay) {
     TenantHead head = head(tenant);
     for (MetricMetadata m : batch.metadata()) {
       if (!m.equals(head.metadata.put(m.familyName(), m))) {
@@ -227,19 +269,17 @@ public final class Tsdb {
     long duplicate = 0;
     long tooOld = 0;
     long exemplars = 0;
-    for (SeriesBatch.Series s : batch.series()) {
-      MemSeries ms = head.getOrCreate(s.labels());
-      for (Sample x : s.samples()) {
-        long t = x.timestampMillis();
-        if (t < retentionCutoffMs || (replay && TsdbExemplars.committed(pm, t, seq, partMs))) {
-          continue;
-        }
-        switch (ms.appendFloat(t, x.value(), windowMs, partMs)) {
-          case ADDED -> added++;
-          case DUPLICATE -> duplicate++;
-          case TOO_OLD -> tooOld++;
-          case SAME -> { }
-        }
+    long[] counts = new long[MemSeries.Outcome.values().length];
+    java.util.function.LongPredicate skip = replay ? t -> TsdbExemplars.committed(pm, t, seq, partMs) : null;
+    List<SeriesBatch.Series> all = batch.series();
+    for (int i = 0; i < all.size(); i++) {
+      SeriesBatch.Series s = all.get(i);
+      MemSeries ms = refs == null ? null : refs.at(i);
+      if (ms == null) {
+        ms = head.getOrCreate(s.labels());
+      }
+      if (!s.samples().isEmpty()) {
+        ms.appendFloats(s.samples(), retentionCutoffMs, skip, windowMs, partMs, counts);
       }
       for (NativeHistogram h : s.histograms()) {
         long t = h.timestampMillis();
@@ -257,6 +297,9 @@ public final class Tsdb {
         exemplars += TsdbExemplars.apply(ms, s, seq, retentionCutoffMs, pm, partMs);
       }
     }
+    added += counts[MemSeries.Outcome.ADDED.ordinal()];
+    duplicate += counts[MemSeries.Outcome.DUPLICATE.ordinal()];
+    tooOld += counts[MemSeries.Outcome.TOO_OLD.ordinal()];
     metrics.exemplars.inc(exemplars);
     metrics.samples.inc(added);
     count("duplicate", duplicate);

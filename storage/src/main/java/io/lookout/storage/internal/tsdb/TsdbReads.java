@@ -140,8 +140,8 @@ public final class TsdbReads {
 
   private static void decode(SeriesData d, byte[] b, int off, int len, long minT, long maxT, long[] raw,
       SelectLimits limits) {
-    if (b[off] == XorChunk.TYPE) {
-      XorChunk.decode(b, off, len, (t, v) -> {
+    if (PackedChunk.isFloatChunk(b[off])) {
+      PackedChunk.decodeFloats(b, off, len, (t, v) -> {
         if (t >= minT && t <= maxT) {
           d.add(t, v);
           raw[0]++;

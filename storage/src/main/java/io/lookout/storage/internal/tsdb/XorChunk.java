@@ -210,6 +210,9 @@ final class XorChunk {
     void accept(long t, double v);
   }
 
+  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   private static final class BitReader {
     private final byte[] b;
     private final int off;
@@ -235,6 +238,13 @@ final class XorChunk {
     }
 
     long readBits(int n) {
+      int at = (int) (pos >>> 3);
+      int skip = (int) (pos & 7);
+      if (n > 0 && skip + n <= 64 && at + 8 <= len) { // one big-endian load holds all n bits
+        long window = (long) BIG_ENDIAN_LONGS.get(b, off + at);
+        pos += n;
+        return (window << skip) >>> (64 - n);
+      }
       long v = 0;
       while (n > 0) {
         int byteIdx = (int) (pos >>> 3);
