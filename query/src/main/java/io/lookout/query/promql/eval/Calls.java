@@ -112,13 +112,14 @@ final class Calls {
           ? List.of(new Elem(absentLabels(args.getFirst()), 1, t)) : List.of();
       case "label_replace" -> labelReplace(ev, args, t);
       case "label_join" -> labelJoin(ev, args, t);
-      case "histogram_quantile" -> histogramQuantile(ev.scalar(args.getFirst(), t), ev.hvector(args.get(1), t), t);
+      case "histogram_quantile" -> histogramQuantile(ev.scalar(args.getFirst(), t), ev.hvector(args.get(1), t), t,
+          ev.histogramKeys());
       default -> throw unsupported(name);
     };
   }
 
   /** Native histograms first (each on its own), then classic {@code le} buckets, as Prometheus orders them. */
-  private static List<Elem> histogramQuantile(double q, List<Elem> in, long t) {
+  private static List<Elem> histogramQuantile(double q, List<Elem> in, long t, HistogramQuantile.Keys keys) {
     List<Elem> out = new ArrayList<>();
     List<Elem> floats = new ArrayList<>(in.size());
     for (Elem el : in) {
@@ -128,7 +129,7 @@ final class Calls {
         out.add(new Elem(Evaluator.dropName(el.labels()), NativeHistograms.quantile(q, el.h()), t));
       }
     }
-    out.addAll(HistogramQuantile.eval(q, floats, t));
+    out.addAll(HistogramQuantile.eval(q, floats, t, keys));
     return out;
   }
 

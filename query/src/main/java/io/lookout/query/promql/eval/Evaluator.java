@@ -33,6 +33,8 @@ final class Evaluator {
   private final long deadlineNanos;
   private final String timeoutMessage;
   private long samples;
+  private Map<Expr, StepValues> steps = Map.of();
+  private HistogramQuantile.Keys histogramKeys;
 
   Evaluator(EngineOptions options, long queryStart, long queryEnd, Map<VectorSelector, List<SeriesData>> data,
       long loadedSamples, long deadlineNanos, String timeoutMessage) {
@@ -43,6 +45,19 @@ final class Evaluator {
     this.samples = loadedSamples;
     this.deadlineNanos = deadlineNanos;
     this.timeoutMessage = timeoutMessage;
+  }
+
+  /** Results of sub-expressions precomputed for every step of a range query (see {@link AllSteps}). */
+  void useSteps(Map<Expr, StepValues> precomputed) {
+    this.steps = precomputed;
+  }
+
+  /** The query's memory of classic histogram bucket labels, for histogram_quantile. */
+  HistogramQuantile.Keys histogramKeys() {
+    if (histogramKeys == null) {
+      histogramKeys = new HistogramQuantile.Keys();
+    }
+    return histogramKeys;
   }
 
   /** Counts samples a query holds; fails past the limit. */
@@ -127,6 +142,13 @@ final class Evaluator {
 
   /** An instant vector that may hold native histogram samples ({@link Elem#h()}). */
   List<Elem> hvector(Expr e, long t) {
+    if (!steps.isEmpty()) {
+      StepValues pre = steps.get(e);
+      List<Elem> v = pre == null ? null : pre.vector(t);
+      if (v != null) {
+        return v;
+      }
+    }
     return switch (e) {
       case VectorSelector vs -> select(vs, t);
       case Paren p -> hvector(p.expr(), t);
@@ -180,7 +202,8 @@ final class Evaluator {
     return v;
   }
 
-  private List<SeriesData> data(VectorSelector vs) {
+  /** The data loaded for a selector. */
+  List<SeriesData> loaded(VectorSelector vs) {
     List<SeriesData> d = data.get(vs);
     if (d == null) {
       throw new IllegalStateException("selector not loaded: " + vs);
@@ -193,7 +216,7 @@ final class Evaluator {
     long te = effectiveTime(vs.at(), vs.offset(), t);
     long oldest = te - options.lookbackDeltaMillis();
     List<Elem> out = new ArrayList<>();
-    for (SeriesData s : data(vs)) {
+    for (SeriesData s : loaded(vs)) {
       int i = SeriesData.lastAtOrBefore(s.ts(), te);
       int j = SeriesData.lastAtOrBefore(s.hts(), te);
       if (j >= 0 && (i < 0 || s.hts()[j] > s.ts()[i])) {
@@ -246,7 +269,7 @@ final class Evaluator {
     long from = te - ms.range().toMillis();
     boolean inclusive = !options.leftOpenRanges();
     List<RangeSeries> out = new ArrayList<>();
-    for (SeriesData s : data(ms.selector())) {
+    for (SeriesData s : loaded(ms.selector())) {
       int a = SeriesData.firstAfter(s.fts(), from, inclusive);
       int b = Math.max(a, SeriesData.lastAtOrBefore(s.fts(), te) + 1);
       int ha = SeriesData.firstAfter(s.fhts(), from, inclusive);

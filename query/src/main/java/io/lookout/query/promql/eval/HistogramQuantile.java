@@ -2,6 +2,7 @@ package io.lookout.query.promql.eval;
 
 import io.lookout.model.metrics.Labels;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,26 +10,57 @@ import java.util.Map;
 /** histogram_quantile over classic histograms ({@code le} buckets). */
 final class HistogramQuantile {
   private static final String LE = "le";
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+      "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?0[xX][0-9a-fA-F.]+([pP][+-]?\\d+)?");
 
   private HistogramQuantile() {}
 
   private record Bucket(double upperBound, double count) {}
 
-  static List<Elem> eval(double q, List<Elem> in, long t) {
+  /**
+   * The group key (labels without {@code le} and the name) and bucket bound of a series, worked out
+   * once per query for every label set met: a range query meets the same ones at every step.
+   */
+  private record Bucketed(Labels key, double upperBound) {}
+
+  /** Per-query memory of {@link Bucketed} by label set (null for a series without a usable {@code le}). */
+  static final class Keys {
+    private static final int MAX = 100_000;
+    private static final Bucketed NONE = new Bucketed(Labels.EMPTY, Double.NaN);
+    private final Map<Labels, Bucketed> known = new HashMap<>();
+
+    private Bucketed of(Labels labels) {
+      Bucketed b = known.get(labels);
+      if (b == null) {
+        b = compute(labels);
+        if (known.size() < MAX) {
+          known.put(labels, b);
+        }
+      }
+      return b == NONE ? null : b;
+    }
+
+    private static Bucketed compute(Labels labels) {
+      String le = labels.get(LE);
+      if (le == null) {
+        return NONE;
+      }
+      try {
+        return new Bucketed(labels.toBuilder().remove(LE).remove(Labels.NAME).build(), parseBound(le));
+      } catch (NumberFormatException e) {
+        return NONE;
+      }
+    }
+  }
+
+  static List<Elem> eval(double q, List<Elem> in, long t, Keys keys) {
     Map<Labels, List<Bucket>> groups = new LinkedHashMap<>();
     for (Elem el : in) {
-      String le = el.labels().get(LE);
-      if (le == null) {
+      Bucketed b = keys.of(el.labels());
+      if (b == null) {
         continue;
       }
-      double upper;
-      try {
-        upper = parseBound(le);
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      Labels key = el.labels().toBuilder().remove(LE).remove(Labels.NAME).build();
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(new Bucket(upper, el.value()));
+      groups.computeIfAbsent(b.key(), k -> new ArrayList<>()).add(new Bucket(b.upperBound(), el.value()));
     }
     List<Elem> out = new ArrayList<>(groups.size());
     groups.forEach((labels, buckets) -> out.add(new Elem(labels, bucketQuantile(q, buckets), t)));
@@ -49,7 +81,7 @@ final class HistogramQuantile {
         return Double.NaN;
       }
       default -> {
-        if (v.isEmpty() || !v.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?0[xX][0-9a-fA-F.]+([pP][+-]?\\d+)?")) {
+        if (v.isEmpty() || !NUMBER.matcher(v).matches()) {
           throw new NumberFormatException(s);
         }
         return Double.parseDouble(v);

@@ -43,40 +43,7 @@ final class RangeFunctions {
     List<Points> in = ev.matrix(matrixArg, t);
     List<Elem> out = new ArrayList<>(in.size());
     for (Points p : in) {
-      double v = switch (name) {
-        case "rate" -> extrapolatedRate(p, window, true, true);
-        case "increase" -> extrapolatedRate(p, window, true, false);
-        case "delta" -> extrapolatedRate(p, window, false, false);
-        case "irate" -> instant(p, true);
-        case "idelta" -> instant(p, false);
-        case "deriv" -> p.size() < 2 ? MISSING : regression(p, p.t(0))[0];
-        case "predict_linear" -> {
-          if (p.size() < 2) {
-            yield MISSING;
-          }
-          double[] r = regression(p, t);
-          yield r[0] * param + r[1];
-        }
-        case "avg_over_time" -> avg(p);
-        case "min_over_time" -> minMax(p, false);
-        case "max_over_time" -> minMax(p, true);
-        case "sum_over_time" -> sum(p);
-        case "count_over_time" -> p.size();
-        case "quantile_over_time" -> {
-          double[] vs = new double[p.size()];
-          for (int i = 0; i < vs.length; i++) {
-            vs[i] = p.v(i);
-          }
-          yield Aggregations.quantile(param, vs);
-        }
-        case "stddev_over_time" -> Math.sqrt(variance(p));
-        case "stdvar_over_time" -> variance(p);
-        case "last_over_time" -> p.v(p.size() - 1);
-        case "present_over_time" -> 1;
-        case "changes" -> changes(p);
-        case "resets" -> resets(p);
-        default -> throw Calls.unsupported(name);
-      };
+      double v = value(name, p, window, param, t, null);
       if (Double.doubleToRawLongBits(v) == MISSING_BITS) {
         continue;
       }
@@ -85,6 +52,72 @@ final class RangeFunctions {
     }
     return out;
   }
+
+  /**
+   * The value of a range function over the (non-empty) float points {@code p} of one series in
+   * {@code window}, or {@link #MISSING} for none. {@code resets} optionally lists the indices
+   * {@code i} of {@code p.ts()} where the value dropped ({@code vs[i] < vs[i - 1]}), so counter
+   * functions need not scan the window for them; the arithmetic is the same either way.
+   */
+  static double value(String name, Points p, long[] window, double param, long t, int[] resets) {
+    return switch (name) {
+      case "rate" -> extrapolatedRate(p.ts(), p.vs(), p.from(), p.to(), window[0], window[1], true, true, resets);
+      case "increase" -> extrapolatedRate(p.ts(), p.vs(), p.from(), p.to(), window[0], window[1], true, false, resets);
+      case "delta" -> extrapolatedRate(p.ts(), p.vs(), p.from(), p.to(), window[0], window[1], false, false, null);
+      case "irate" -> instant(p, true);
+      case "idelta" -> instant(p, false);
+      case "deriv" -> p.size() < 2 ? MISSING : regression(p, p.t(0))[0];
+      case "predict_linear" -> {
+        if (p.size() < 2) {
+          yield MISSING;
+        }
+        double[] r = regression(p, t);
+        yield r[0] * param + r[1];
+      }
+      case "avg_over_time" -> avg(p);
+      case "min_over_time" -> minMax(p, false);
+      case "max_over_time" -> minMax(p, true);
+      case "sum_over_time" -> sum(p);
+      case "count_over_time" -> p.size();
+      case "quantile_over_time" -> {
+        double[] vs = new double[p.size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = p.v(i);
+        }
+        yield Aggregations.quantile(param, vs);
+      }
+      case "stddev_over_time" -> Math.sqrt(variance(p));
+      case "stdvar_over_time" -> variance(p);
+      case "last_over_time" -> p.v(p.size() - 1);
+      case "present_over_time" -> 1;
+      case "changes" -> changes(p);
+      case "resets" -> resets(p);
+      default -> throw Calls.unsupported(name);
+    };
+  }
+
+  /** The indices {@code i} where {@code vs[i] < vs[i - 1]} (counter resets), or null when there are none. */
+  static int[] resetIndices(double[] vs) {
+    int n = 0;
+    for (int i = 1; i < vs.length; i++) {
+      if (vs[i] < vs[i - 1]) {
+        n++;
+      }
+    }
+    if (n == 0) {
+      return NO_RESETS;
+    }
+    int[] out = new int[n];
+    int j = 0;
+    for (int i = 1; i < vs.length; i++) {
+      if (vs[i] < vs[i - 1]) {
+        out[j++] = i;
+      }
+    }
+    return out;
+  }
+
+  static final int[] NO_RESETS = new int[0];
 
   /** rate, increase and delta of series that may hold native histograms (never both kinds in one window). */
   private static List<Elem> withHistograms(List<Evaluator.RangeSeries> in, String name, long[] window, long t) {
@@ -113,31 +146,47 @@ final class RangeFunctions {
   }
 
   /** A NaN payload meaning "no result for this series" (never produced by arithmetic). */
-  private static final long MISSING_BITS = 0x7ff8dead0000beefL;
-  private static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
+  static final long MISSING_BITS = 0x7ff8dead0000beefL;
+  static final double MISSING = Double.longBitsToDouble(MISSING_BITS);
 
   /** rate, increase and delta, extrapolated to the window edges as Prometheus does. */
   static double extrapolatedRate(Points p, long[] window, boolean counter, boolean rate) {
-    int n = p.size();
+    return extrapolatedRate(p.ts(), p.vs(), p.from(), p.to(), window[0], window[1], counter, rate, null);
+  }
+
+  /**
+   * rate, increase and delta of the points {@code [from, to)} in the window {@code [windowStart,
+   * windowEnd]}. With {@code resets} (see {@link #resetIndices}) the counter correction adds the
+   * same values in the same order as the scan it replaces.
+   */
+  static double extrapolatedRate(long[] ts, double[] vs, int from, int to, long windowStart, long windowEnd,
+      boolean counter, boolean rate, int[] resets) {
+    int n = to - from;
     if (n < 2) {
       return MISSING;
     }
-    double first = p.v(0);
-    double last = p.v(n - 1);
+    double first = vs[from];
+    double last = vs[to - 1];
     double result = last - first;
     if (counter) {
-      double prev = first;
-      for (int i = 1; i < n; i++) {
-        double cur = p.v(i);
-        if (cur < prev) {
-          result += prev;
+      if (resets == null) {
+        double prev = first;
+        for (int i = from + 1; i < to; i++) {
+          double cur = vs[i];
+          if (cur < prev) {
+            result += prev;
+          }
+          prev = cur;
         }
-        prev = cur;
+      } else if (resets.length > 0) {
+        for (int r = firstAbove(resets, from); r < resets.length && resets[r] < to; r++) {
+          result += vs[resets[r] - 1];
+        }
       }
     }
-    double durationToStart = (p.t(0) - window[0]) / 1000.0;
-    double durationToEnd = (window[1] - p.t(n - 1)) / 1000.0;
-    double sampled = (p.t(n - 1) - p.t(0)) / 1000.0;
+    double durationToStart = (ts[from] - windowStart) / 1000.0;
+    double durationToEnd = (windowEnd - ts[to - 1]) / 1000.0;
+    double sampled = (ts[to - 1] - ts[from]) / 1000.0;
     double averageInterval = sampled / (n - 1);
     if (counter && result > 0 && first >= 0) {
       double durationToZero = sampled * (first / result);
@@ -151,12 +200,27 @@ final class RangeFunctions {
     interval += durationToEnd < threshold ? durationToEnd : averageInterval / 2;
     result = result * (interval / sampled);
     if (rate) {
-      result = result / ((window[1] - window[0]) / 1000.0);
+      result = result / ((windowEnd - windowStart) / 1000.0);
     }
     return result;
   }
 
-  private static double instant(Points p, boolean rate) {
+  /** Index of the first element of the sorted {@code a} greater than {@code x}. */
+  private static int firstAbove(int[] a, int x) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  static double instant(Points p, boolean rate) {
     int n = p.size();
     if (n < 2) {
       return MISSING;
