@@ -172,7 +172,6 @@ public final class GroupRunner {
       double secs = (System.nanoTime() - t0) / 1e9;
       r.evaluationSeconds = secs;
       r.lastEvaluation = ts;
-      r.publish();
       ctx.meters().ruleEvaluations.labelValues(kind).inc();
       ctx.meters().ruleDuration.labelValues(kind).observe(secs);
     }
@@ -192,6 +191,10 @@ public final class GroupRunner {
     }
     if (!transitions.isEmpty()) {
       ctx.history().append(transitions);
+    }
+    // the APIs see a state only once it is on disk: a pending alert shown is one that survives a crash
+    for (RuleRunner r : rules) {
+      r.publish();
     }
     if (!toSend.isEmpty()) {
       try {

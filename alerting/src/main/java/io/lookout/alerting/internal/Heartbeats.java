@@ -22,12 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds services that sent logs or spans within the lookback (a day) but nothing in the last
- * {@code threshold}. Cost per evaluation: the services of the last {@code threshold} (two
- * aggregate queries), the day's services every {@link #REFRESH} (two more), and one newest-record
- * lookup per silent service, so it does not grow with the number of healthy services.
+ * {@code threshold}. Cost per evaluation: the services of the last {@code threshold} and of the
+ * {@link #LATE_DATA} before it (four aggregate queries), the day's services every {@link #REFRESH}
+ * (two more), and one newest-record lookup per silent service, so it does not grow with the number
+ * of healthy services.
  */
 final class Heartbeats {
   static final Duration REFRESH = Duration.ofMinutes(5);
+  /** How far before the threshold window each evaluation also looks for services not known yet. */
+  static final Duration LATE_DATA = Duration.ofMinutes(1);
   private static final int MAX_SERVICES = 10_000;
 
   private final LogStore logs;
@@ -52,6 +55,9 @@ final class Heartbeats {
     }
     Set<String> day = new TreeSet<>(k.services());
     day.addAll(recent);
+    // data that became searchable later than the threshold after its timestamp (a slow indexer) is
+    // never "recent": discover it here instead of waiting for the next full refresh
+    day.addAll(services(tenant, end - h.threshold().toNanos() - LATE_DATA.toNanos(), end - h.threshold().toNanos()));
     known.put(tenant, new Known(k.refreshedAt(), day));
     List<QueryPoint> out = new ArrayList<>();
     for (String s : day) {

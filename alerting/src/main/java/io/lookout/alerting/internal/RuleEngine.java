@@ -224,7 +224,7 @@ public final class RuleEngine implements AutoCloseable {
         continue;
       }
       Duration interval = g.intervalOr(options.evalInterval());
-      GroupRunner runner = new GroupRunner(g, interval, 0);
+      GroupRunner runner = new GroupRunner(g, interval, g.limit());
       if (old != null) {
         old.cancel();
         runner.restoreFrom(old.runner);

@@ -224,7 +224,7 @@ final class Views {
       rn.put("type", r.spec.recording() ? "recording" : "alerting");
     }
     n.put("interval", g.interval.toMillis() / 1000.0);
-    n.put("limit", 0);
+    n.put("limit", g.limit);
     n.put("evaluationTime", g.evaluationSeconds);
     n.put("lastEvaluation", time(g.lastEvaluation));
     return n;

@@ -124,7 +124,10 @@ public final class Notifier implements AlertSink, AutoCloseable {
       forwarder.forward(tenant, copy);
     }
     long receivedAt = clock.millis(); // the time of receipt, not of processing
-    submit(() -> engine.ingest(tenant, copy, receivedAt));
+    submit(() -> {
+      engine.ingest(tenant, copy, receivedAt);
+      engine.flushDue(clock.millis()); // a group due now (group_wait 0s) goes out without waiting for the tick
+    });
   }
 
   /** Stops delivering, flushes the outbox and state to disk. Pending entries are resent on the next start. */

@@ -188,6 +188,15 @@ final class NotifyEngine {
         }
       }
     }
+    flushDue(now);
+    if (state.nflog.values().removeIf(e -> now - e.at() > RETENTION_MS)
+        | state.silences.values().removeIf(s -> now - s.endsAt() > RETENTION_MS)) {
+      stateDirty = true;
+    }
+  }
+
+  /** Flushes the groups whose wait or interval has passed. */
+  void flushDue(long now) {
     List<Group> due = new ArrayList<>();
     for (Group g : groups.values()) {
       if (g.nextFlushAt <= now) {
@@ -196,10 +205,6 @@ final class NotifyEngine {
     }
     for (Group g : due) {
       flush(g, now);
-    }
-    if (state.nflog.values().removeIf(e -> now - e.at() > RETENTION_MS)
-        | state.silences.values().removeIf(s -> now - s.endsAt() > RETENTION_MS)) {
-      stateDirty = true;
     }
   }
 

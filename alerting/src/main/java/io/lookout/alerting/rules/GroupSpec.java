@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param source the file the group came from, {@code api} for groups managed through the API, or
  *     {@code builtin}
  * @param interval evaluation interval, null for the default ({@code LOOKOUT_ALERTING_EVAL_INTERVAL})
+ * @param limit most alerts one alerting rule of the group may have pending or firing, 0 for no limit
  */
-public record GroupSpec(String name, String tenant, Duration interval, List<RuleSpec> rules, String source) {
+public record GroupSpec(String name, String tenant, Duration interval, List<RuleSpec> rules, String source,
+    int limit) {
   public static final String API = "api";
   public static final String BUILTIN = "builtin";
 
@@ -20,6 +22,11 @@ public record GroupSpec(String name, String tenant, Duration interval, List<Rule
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(source, "source");
     rules = List.copyOf(rules);
+  }
+
+  /** A group without a limit. */
+  public GroupSpec(String name, String tenant, Duration interval, List<RuleSpec> rules, String source) {
+    this(name, tenant, interval, rules, source, 0);
   }
 
   /** Identity of the group: tenant, source and name. */

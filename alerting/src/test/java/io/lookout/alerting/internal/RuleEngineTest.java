@@ -183,4 +183,28 @@ class RuleEngineTest {
     assertThat(e.groups("default")).extracting(g -> g.spec.name()).containsExactly(RuleEngine.HEARTBEAT_GROUP);
     assertThat(e.groups("acme")).extracting(g -> g.spec.name()).contains(RuleEngine.HEARTBEAT_GROUP, "g");
   }
+
+  @Test
+  void groupLimitFailsARuleWithTooManyAlerts() throws Exception {
+    write("a.yml", """
+        groups:
+          - name: g
+            limit: 1
+            rules:
+              - alert: Down
+                expr: up == 0
+        """);
+    results.put("up == 0", List.of(new QueryPoint(Labels.of("job", "a"), 0), new QueryPoint(Labels.of("job", "b"), 0)));
+    RuleEngine e = engine();
+    e.evaluateAllNow();
+    GroupRunner.RuleRunner r = e.groups("default").stream().filter(g -> g.spec.name().equals("g")).findFirst()
+        .orElseThrow().rules.get(0);
+    assertThat(r.health).isEqualTo("err");
+    assertThat(r.lastError).isEqualTo("exceeded limit of 1 with 2 alerts");
+    assertThat(r.alerts).isEmpty();
+    results.put("up == 0", List.of(new QueryPoint(Labels.of("job", "a"), 0)));
+    e.evaluateAllNow();
+    assertThat(r.health).isEqualTo("ok");
+    assertThat(r.alerts).hasSize(1);
+  }
 }
