@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.WireFormat;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class OtlpGrpcReceiver {
   /** The gRPC metadata key that names the tenant. */
   public static final String TENANT_METADATA = Tenant.HEADER.toLowerCase(java.util.Locale.ROOT);
+  /** The gRPC metadata key that carries credentials ({@code Bearer <token>}). */
+  public static final String AUTHORIZATION_METADATA = "authorization";
   static final String STATUS_DETAILS = "grpc-status-details-bin";
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
@@ -61,6 +64,7 @@ public final class OtlpGrpcReceiver {
   private final IngestMetrics metrics;
   private final ExportPipeline pipeline;
   private final GrpcServer server;
+  private final IngestAuth auth;
 
   /**
    * @param translator turns OTLP metrics into Prometheus series; it keeps the delta-to-cumulative
@@ -70,6 +74,16 @@ public final class OtlpGrpcReceiver {
    */
   public OtlpGrpcReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
       SpanMetrics spanMetrics, IngestConfig config, PrometheusRegistry registry) {
+    this(vertx, logs, spans, metricStore, translator, spanMetrics, config, registry, IngestAuth.TRUST_ORG_ID);
+  }
+
+  /**
+   * As above, with {@code auth} deciding the tenant of each call from the {@code authorization}
+   * and {@code x-scope-orgid} metadata (UNAUTHENTICATED / PERMISSION_DENIED when it refuses).
+   */
+  public OtlpGrpcReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
+      SpanMetrics spanMetrics, IngestConfig config, PrometheusRegistry registry, IngestAuth auth) {
+    this.auth = java.util.Objects.requireNonNull(auth, "auth");
     this.vertx = vertx;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
@@ -87,6 +101,15 @@ public final class OtlpGrpcReceiver {
           GrpcMessageEncoder.IDENTITY, GrpcMessageDecoder.IDENTITY);
       server.callHandler(method, req -> handle(req, signal));
     }
+  }
+
+  /**
+   * Applies per-tenant ingest limits (records and bytes per second, active series); share one
+   * {@link IngestLimits} between every receiver of a server. Call before serving.
+   */
+  public OtlpGrpcReceiver limits(IngestLimits limits) {
+    pipeline.limits(limits);
+    return this;
   }
 
   /**
@@ -111,8 +134,14 @@ public final class OtlpGrpcReceiver {
     // which are refused at once while the framing layer skips their bytes without buffering.
     LookoutException[] refusal = {null};
     String tenant = null;
+    IngestAuth.Result denied = null;
     try {
-      tenant = Tenant.resolve(req.headers().get(TENANT_METADATA));
+      IngestAuth.Result who = auth.authenticate(req.headers().get(AUTHORIZATION_METADATA), req.headers().get(TENANT_METADATA));
+      if (who.ok()) {
+        tenant = who.tenant();
+      } else {
+        denied = who;
+      }
     } catch (LookoutException e) {
       refusal[0] = e;
     }
@@ -139,11 +168,14 @@ public final class OtlpGrpcReceiver {
       LOG.debug("otlp/grpc {} request aborted: {}", signal.label(), err.toString());
     });
     String resolved = tenant;
+    IngestAuth.Result deniedCall = denied;
     req.endHandler(v -> {
       if (aborted[0]) {
         return;
       }
-      if (refusal[0] != null) {
+      if (deniedCall != null) {
+        refuseAuth(req, signal, deniedCall);
+      } else if (refusal[0] != null) {
         LOG.debug("otlp/grpc {} request refused: {}", signal.label(), refusal[0].getMessage());
         respondError(req, signal, refusal[0]);
       } else if (count[0] != 1) {
@@ -195,6 +227,19 @@ public final class OtlpGrpcReceiver {
             respondError(req, signal, known);
           }
         });
+  }
+
+  private void refuseAuth(GrpcServerRequest<Buffer, Buffer> req, Signal signal, IngestAuth.Result who) {
+    boolean unauthenticated = who.outcome() == IngestAuth.Outcome.UNAUTHENTICATED;
+    metrics.request(signal, IngestMetrics.GRPC, unauthenticated ? "unauthenticated" : "forbidden");
+    LOG.debug("otlp/grpc {} request refused: {}", signal.label(), who.message());
+    try {
+      req.response().status(unauthenticated ? GrpcStatus.UNAUTHENTICATED : GrpcStatus.PERMISSION_DENIED)
+          .statusMessage(who.message());
+      req.response().end().onFailure(err -> LOG.debug("otlp/grpc {} status not sent: {}", signal.label(), err.toString()));
+    } catch (IllegalStateException alreadySent) {
+      LOG.debug("otlp/grpc {} status not sent, the response was already complete", signal.label());
+    }
   }
 
   private void respondError(GrpcServerRequest<Buffer, Buffer> req, Signal signal, LookoutException e) {

@@ -54,6 +54,7 @@ public final class OtlpHttpReceiver {
   private final long maxRequestBytes;
   private final IngestMetrics metrics;
   private final ExportPipeline pipeline;
+  private final IngestAuth auth;
 
   /**
    * @param translator turns OTLP metrics into Prometheus series; it keeps the delta-to-cumulative
@@ -63,11 +64,27 @@ public final class OtlpHttpReceiver {
    */
   public OtlpHttpReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
       SpanMetrics spanMetrics, IngestConfig config, PrometheusRegistry registry) {
+    this(vertx, logs, spans, metricStore, translator, spanMetrics, config, registry, IngestAuth.TRUST_ORG_ID);
+  }
+
+  /** As above, with {@code auth} deciding the tenant of each request (and refusing bad credentials). */
+  public OtlpHttpReceiver(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metricStore, OtlpToPrometheus translator,
+      SpanMetrics spanMetrics, IngestConfig config, PrometheusRegistry registry, IngestAuth auth) {
+    this.auth = java.util.Objects.requireNonNull(auth, "auth");
     this.vertx = vertx;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
     this.pipeline = new ExportPipeline(logs, spans, metricStore, translator, spanMetrics, maxRequestBytes, metrics,
         new OtlpDecoder());
+  }
+
+  /**
+   * Applies per-tenant ingest limits (records and bytes per second, active series); share one
+   * {@link IngestLimits} between every receiver of a server. Call before serving.
+   */
+  public OtlpHttpReceiver limits(IngestLimits limits) {
+    pipeline.limits(limits);
+    return this;
   }
 
   /**
@@ -113,7 +130,12 @@ public final class OtlpHttpReceiver {
     }
     String tenant;
     try {
-      tenant = Tenant.resolve(req.getHeader(Tenant.HEADER));
+      IngestAuth.Result who = auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION), req.getHeader(Tenant.HEADER));
+      if (!who.ok()) {
+        refuseAuth(req, signal, format, who);
+        return;
+      }
+      tenant = who.tenant();
     } catch (LookoutException e) {
       refuse(req, signal, format, e);
       return;
@@ -170,6 +192,27 @@ public final class OtlpHttpReceiver {
   private void refuse(HttpServerRequest req, Signal signal, Format format, LookoutException e) {
     LOG.debug("otlp/http {} request refused: {}", signal.label(), e.getMessage());
     HttpBodies.refuse(vertx, req, () -> respondError(req, signal, format, e));
+  }
+
+  /** 401 (no or bad credentials) or 403 (no ingest role) with a google.rpc.Status body. */
+  private void refuseAuth(HttpServerRequest req, Signal signal, Format format, IngestAuth.Result who) {
+    boolean unauthenticated = who.outcome() == IngestAuth.Outcome.UNAUTHENTICATED;
+    metrics.request(signal, IngestMetrics.HTTP, unauthenticated ? "unauthenticated" : "forbidden");
+    LOG.debug("otlp/http {} request refused: {}", signal.label(), who.message());
+    HttpBodies.refuse(vertx, req, () -> {
+      HttpServerResponse resp = req.response();
+      if (resp.ended() || resp.closed()) {
+        return Future.succeededFuture();
+      }
+      RpcStatus status = new RpcStatus(unauthenticated ? RpcStatus.UNAUTHENTICATED : RpcStatus.PERMISSION_DENIED,
+          who.message(), 0);
+      resp.setStatusCode(unauthenticated ? 401 : 403);
+      if (unauthenticated) {
+        resp.putHeader("WWW-Authenticate", "Bearer realm=\"lookout\"");
+      }
+      resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType(format));
+      return resp.end(Buffer.buffer(format == Format.JSON ? status.toJson() : status.toProtobuf()));
+    });
   }
 
   private Future<Void> respondError(HttpServerRequest req, Signal signal, Format format, LookoutException e) {

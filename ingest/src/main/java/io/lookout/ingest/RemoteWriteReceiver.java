@@ -4,6 +4,7 @@ import io.lookout.ingest.internal.ByteSink;
 import io.lookout.ingest.internal.Failures;
 import io.lookout.ingest.internal.HttpBodies;
 import io.lookout.ingest.internal.IngestMetrics;
+import io.lookout.ingest.internal.SeriesBounds;
 import io.lookout.ingest.internal.Signal;
 import io.lookout.ingest.metrics.LabelsCache;
 import io.lookout.ingest.metrics.RemoteWriteDecoder;
@@ -68,13 +69,31 @@ public final class RemoteWriteReceiver {
   private final MetricStore store;
   private final long maxRequestBytes;
   private final IngestMetrics metrics;
+  private final IngestAuth auth;
   private final LabelsCache labelsCache = new LabelsCache(LabelsCache.DEFAULT_MAX_ENTRIES);
+  private volatile IngestLimits limits = IngestLimits.none();
 
   public RemoteWriteReceiver(Vertx vertx, MetricStore store, IngestConfig config, PrometheusRegistry registry) {
+    this(vertx, store, config, registry, IngestAuth.TRUST_ORG_ID);
+  }
+
+  /** As above, with {@code auth} deciding the tenant of each request (401/403 when it refuses). */
+  public RemoteWriteReceiver(Vertx vertx, MetricStore store, IngestConfig config, PrometheusRegistry registry,
+      IngestAuth auth) {
+    this.auth = java.util.Objects.requireNonNull(auth, "auth");
     this.vertx = vertx;
     this.store = store;
     this.maxRequestBytes = config.maxRequestBytes();
     this.metrics = IngestMetrics.of(registry);
+  }
+
+  /**
+   * Applies per-tenant ingest limits; share one {@link IngestLimits} between every receiver of a
+   * server. Call before serving.
+   */
+  public RemoteWriteReceiver limits(IngestLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    return this;
   }
 
   /** Adds {@code POST /prometheus/api/v1/write} to the router. */
@@ -87,7 +106,20 @@ public final class RemoteWriteReceiver {
     String tenant = null;
     if (refusal == null) {
       try {
-        tenant = Tenant.resolve(req.getHeader(Tenant.HEADER));
+        IngestAuth.Result who = auth.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION), req.getHeader(Tenant.HEADER));
+        if (!who.ok()) {
+          boolean unauthenticated = who.outcome() == IngestAuth.Outcome.UNAUTHENTICATED;
+          metrics.request(SIGNAL, TRANSPORT, unauthenticated ? "unauthenticated" : "forbidden");
+          LOG.debug("remote_write request refused: {}", who.message());
+          HttpBodies.refuse(vertx, req, () -> {
+            if (unauthenticated && !req.response().ended()) {
+              req.response().putHeader("WWW-Authenticate", "Bearer realm=\"lookout\"");
+            }
+            return respond(req, unauthenticated ? 401 : 403, who.message(), 0);
+          });
+          return;
+        }
+        tenant = who.tenant();
       } catch (LookoutException e) {
         refusal = e;
       }
@@ -132,13 +164,17 @@ public final class RemoteWriteReceiver {
     vertx.<CompletableFuture<AppendResult>>executeBlocking(() -> {
           byte[] raw = RemoteWriteDecoder.decompress(body.array(), body.size(), (int) maxRequestBytes);
           metrics.bytes(SIGNAL, TRANSPORT, raw.length);
-          SeriesBatch batch = RemoteWriteDecoder.parse(raw, labelsCache);
+          SeriesBatch parsed = RemoteWriteDecoder.parse(raw, labelsCache);
+          SeriesBounds.check(parsed);
+          limits.admit(tenant, parsed.sampleCount(), raw.length);
+          IngestLimits.SeriesAdmission admitted = limits.admitSeries(tenant, parsed);
+          SeriesBatch batch = admitted.batch();
           long samples = batch.sampleCount();
           if (samples == 0 && batch.metadata().isEmpty()) {
-            return CompletableFuture.completedFuture(AppendResult.all(0));
+            return CompletableFuture.completedFuture(withRejected(AppendResult.all(0), admitted));
           }
           try {
-            return store.append(tenant, batch);
+            return store.append(tenant, batch).thenApply(r -> withRejected(r, admitted));
           } catch (RuntimeException e) { // the SPI fails the future, but be safe against a throwing store
             return CompletableFuture.<AppendResult>failedFuture(e);
           }
@@ -151,6 +187,16 @@ public final class RemoteWriteReceiver {
             fail(req, tenant, ar.cause());
           }
         });
+  }
+
+  /** Adds the samples the active-series limit refused to a storage result. */
+  private static AppendResult withRejected(AppendResult r, IngestLimits.SeriesAdmission admitted) {
+    if (admitted.rejectedSamples() == 0) {
+      return r;
+    }
+    String message = r.message() == null || r.message().isBlank()
+        ? admitted.message() : r.message() + "; " + admitted.message();
+    return new AppendResult(r.accepted(), r.rejected() + admitted.rejectedSamples(), message);
   }
 
   private void stored(HttpServerRequest req, String tenant, AppendResult r) {

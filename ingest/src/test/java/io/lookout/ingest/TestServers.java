@@ -23,18 +23,22 @@ final class TestServers implements AutoCloseable {
   final SpanMetrics spanMetrics;
 
   TestServers(IngestConfig config) throws Exception {
+    this(config, IngestAuth.TRUST_ORG_ID);
+  }
+
+  TestServers(IngestConfig config, IngestAuth auth) throws Exception {
     // one translator for both OTLP receivers, as the server does: delta state is shared
     OtlpToPrometheus translator = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, registry);
     spanMetrics = SpanMetrics.start(stores.metrics,
         new IngestConfig(config.maxRequestBytes(), Duration.ofHours(1), config.spanMetricsMaxSeries()), registry);
     OtlpHttpReceiver httpReceiver = new OtlpHttpReceiver(
-        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry);
+        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry, auth);
     OtlpGrpcReceiver grpcReceiver = new OtlpGrpcReceiver(
-        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry);
+        vertx, stores.logs, stores.spans, stores.metrics, translator, spanMetrics, config, registry, auth);
     Router router = Router.router(vertx);
     httpReceiver.mount(router);
     // remote_write is served on the API port in the server; one port is enough here
-    new RemoteWriteReceiver(vertx, stores.metrics, config, registry).mount(router);
+    new RemoteWriteReceiver(vertx, stores.metrics, config, registry, auth).mount(router);
     http = vertx.createHttpServer(OtlpHttpReceiver.serverOptions(0)).requestHandler(router)
         .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     grpc = vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(0)).requestHandler(grpcReceiver.grpcServer())

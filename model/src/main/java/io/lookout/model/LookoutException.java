@@ -23,6 +23,11 @@ public final class LookoutException extends RuntimeException {
     return new LookoutException(ErrorCode.OVERLOADED, message, retryAfterSeconds, null);
   }
 
+  /** A per-tenant rate limit error (429) that tells the client when to retry. */
+  public static LookoutException rateLimited(String message, int retryAfterSeconds) {
+    return new LookoutException(ErrorCode.RATE_LIMITED, message, retryAfterSeconds, null);
+  }
+
   public static LookoutException badData(String message) {
     return new LookoutException(ErrorCode.BAD_DATA, message);
   }

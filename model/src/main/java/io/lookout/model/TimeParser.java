@@ -44,8 +44,8 @@ public final class TimeParser {
       }
     } else if (NUMBER.matcher(v).matches()) {
       try {
-        return new BigDecimal(v).movePointRight(9).longValueExact();
-      } catch (ArithmeticException e) {
+        return saneNumber(v).movePointRight(9).longValueExact();
+      } catch (ArithmeticException | NumberFormatException e) {
         // fall through to the error below
       }
     } else {
@@ -82,7 +82,7 @@ public final class TimeParser {
     }
     try {
       if (NUMBER.matcher(v).matches()) {
-        BigDecimal s = new BigDecimal(v);
+        BigDecimal s = saneNumber(v);
         return s.signum() < 0 ? -1 : s.movePointRight(9).longValueExact();
       }
       Matcher m = DURATION_PART.matcher(v);
@@ -100,6 +100,31 @@ public final class TimeParser {
       return -1;
     }
   }
+
+  /**
+   * A number that can be a time or duration in nanoseconds: at most {@link #MAX_NUMBER_CHARS}
+   * characters and an exponent of at most {@link #MAX_EXPONENT}, so that a hostile
+   * {@code 1e4512002} is refused at once instead of making BigDecimal work for seconds.
+   *
+   * @throws ArithmeticException when out of those bounds
+   */
+  private static BigDecimal saneNumber(String v) {
+    if (v.length() > MAX_NUMBER_CHARS) {
+      throw new ArithmeticException("too long");
+    }
+    int e = Math.max(v.indexOf('e'), v.indexOf('E'));
+    if (e >= 0) {
+      String exp = v.substring(e + 1);
+      String digits = exp.startsWith("+") || exp.startsWith("-") ? exp.substring(1) : exp;
+      if (digits.length() > 3 || Integer.parseInt(digits) > MAX_EXPONENT) {
+        throw new ArithmeticException("exponent out of range");
+      }
+    }
+    return new BigDecimal(v);
+  }
+
+  private static final int MAX_NUMBER_CHARS = 64;
+  private static final int MAX_EXPONENT = 40;
 
   private static long unitNanos(String unit) {
     return switch (unit) {

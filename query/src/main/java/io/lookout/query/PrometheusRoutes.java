@@ -1,6 +1,9 @@
 package io.lookout.query;
 
+import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
+import io.lookout.model.limits.Limit;
+import io.lookout.model.limits.TenantLimits;
 import io.lookout.model.TimeParser;
 import io.lookout.model.metrics.LabelMatcher;
 import io.lookout.model.metrics.Labels;
@@ -64,8 +67,9 @@ final class PrometheusRoutes {
     Params p = Params.of(ctx);
     Expr expr = parse(p);
     long time = p.string("time", null) == null ? millis(nowNanos.getAsLong()) : time(p, "time");
-    long timeout = timeout(p);
-    runner.run(ctx, () -> result(engine.instant(tenant, expr, time, timeout)));
+    long timeout = timeout(tenant, p);
+    Engine e = engine(tenant);
+    runner.run(ctx, () -> result(limited(tenant, () -> e.instant(tenant, expr, time, timeout))));
   }
 
   /** {@code /prometheus/api/v1/query_range?query=&start=&end=&step=&timeout=}. */
@@ -85,8 +89,10 @@ final class PrometheusRoutes {
     long step = TimeParser.parseDuration("step", stepText) / 1_000_000L;
     Expr expr = parse(p);
     Engine.checkRange(start, end, step);
-    long timeout = timeout(p);
-    runner.run(ctx, () -> result(engine.range(tenant, expr, start, end, step, timeout)));
+    runner.limits().checkRange(tenant, start * 1_000_000L, end * 1_000_000L);
+    long timeout = timeout(tenant, p);
+    Engine e = engine(tenant);
+    runner.run(ctx, () -> result(limited(tenant, () -> e.range(tenant, expr, start, end, step, timeout))));
   }
 
   /** {@code /prometheus/api/v1/series?match[]=&start=&end=&limit=}. */
@@ -235,8 +241,38 @@ final class PrometheusRoutes {
     return new long[] {start, end};
   }
 
-  private long timeout(Params p) {
-    long max = config.timeout().toMillis();
+  /** The engine with the tenant's series and samples limits (the shared one when it has no override). */
+  private Engine engine(String tenant) {
+    TenantLimits t = runner.limits().of(tenant);
+    if (t.maxQuerySeries() <= 0 && t.maxQuerySamples() <= 0) {
+      return engine;
+    }
+    EngineOptions o = engine.options();
+    return new Engine(store, new EngineOptions(o.lookbackDeltaMillis(),
+        t.maxQuerySamples() > 0 ? t.maxQuerySamples() : o.maxSamples(),
+        t.maxQuerySeries() > 0 ? t.maxQuerySeries() : o.maxSeries(),
+        o.defaultSubqueryStepMillis(), o.leftOpenRanges()));
+  }
+
+  /** Runs an evaluation; a series or samples limit it hits is counted for the tenant and says how to raise it. */
+  private QueryResult limited(String tenant, java.util.function.Supplier<QueryResult> eval) {
+    try {
+      return eval.get();
+    } catch (LookoutException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      boolean limit = e.code() == ErrorCode.EXECUTION && m.contains("limit");
+      Limit hit = !limit ? null : m.contains("series") ? Limit.MAX_QUERY_SERIES
+          : m.contains("sample") ? Limit.MAX_QUERY_SAMPLES : null;
+      if (hit == null) {
+        throw e;
+      }
+      runner.limits().report(tenant, hit);
+      throw new LookoutException(ErrorCode.EXECUTION, m + "; to allow more, " + hit.remedy(tenant), e);
+    }
+  }
+
+  private long timeout(String tenant, Params p) {
+    long max = runner.timeoutMillis(tenant);
     String v = p.string("timeout", null);
     if (v == null) {
       return max;

@@ -10,7 +10,9 @@ import io.lookout.model.spi.SpanStore;
 import io.lookout.query.ApiResponses.DataWriter;
 import io.lookout.query.internal.Json;
 import io.lookout.query.internal.Params;
+import io.lookout.query.internal.QueryLimits;
 import io.lookout.query.internal.QueryMetrics;
+import io.lookout.model.limits.Limits;
 import io.lookout.query.internal.Runner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
@@ -45,6 +47,7 @@ public final class QueryApi implements AutoCloseable {
   private final QueryMetrics metrics;
   private final Clock clock;
   private final Runner runner;
+  private final QueryLimits limits;
   private final TraceRoutes traces;
   private final JaegerRoutes jaeger;
   private final PrometheusRoutes prometheus;
@@ -60,13 +63,30 @@ public final class QueryApi implements AutoCloseable {
       QueryConfig config,
       PrometheusRegistry registry,
       Clock clock) {
+    this(vertx, logStore, spanStore, metricStore, config, Limits.none(), registry, clock);
+  }
+
+  /**
+   * @param limits per-tenant limits (query range, time budget, concurrent queries, result sizes)
+   *     over the settings of {@code config}
+   */
+  public QueryApi(
+      Vertx vertx,
+      LogStore logStore,
+      SpanStore spanStore,
+      MetricStore metricStore,
+      QueryConfig config,
+      Limits limits,
+      PrometheusRegistry registry,
+      Clock clock) {
     Objects.requireNonNull(vertx, "vertx");
     this.logStore = Objects.requireNonNull(logStore, "logStore");
     Objects.requireNonNull(spanStore, "spanStore");
     this.config = Objects.requireNonNull(config, "config");
     this.metrics = new QueryMetrics(Objects.requireNonNull(registry, "registry"));
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.runner = new Runner(vertx, config.workers(), config.timeout(), config.maxPending());
+    this.limits = new QueryLimits(Objects.requireNonNull(limits, "limits"), config.timeout());
+    this.runner = new Runner(vertx, config.workers(), config.timeout(), config.maxPending(), this.limits);
     this.traces = new TraceRoutes(logStore, spanStore, config, runner, this::nowNanos);
     this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
     this.prometheus = new PrometheusRoutes(
@@ -157,27 +177,27 @@ public final class QueryApi implements AutoCloseable {
   private void logs(RoutingContext ctx) {
     String tenant = tenant(ctx);
     Params p = Params.of(ctx);
-    Params.Range r = p.range(nowNanos(), config.defaultRange().toNanos());
-    int limit = p.integer("limit", DEFAULT_LIMIT, 1, config.maxLimit(), "LOOKOUT_QUERY_MAX_LIMIT");
+    Params.Range r = range(tenant, p);
+    int limit = logLimit(tenant, p);
     Direction direction = p.direction();
     LogQuery q = new LogQuery(tenant, p.string("query", ""), r.startNanos(), r.endNanos(), limit, direction,
-        p.string("cursor", null), timeoutMillis());
+        p.string("cursor", null), timeoutMillis(tenant));
     run(ctx, () -> Json.logPage(logStore.search(q)));
   }
 
   private void histogram(RoutingContext ctx) {
     String tenant = tenant(ctx);
     Params p = Params.of(ctx);
-    Params.Range r = p.range(nowNanos(), config.defaultRange().toNanos());
+    Params.Range r = range(tenant, p);
     long step = p.step(r);
     LogQuery q = new LogQuery(tenant, p.string("query", ""), r.startNanos(), r.endNanos(), 0, Direction.BACKWARD,
-        null, timeoutMillis());
+        null, timeoutMillis(tenant));
     run(ctx, () -> Json.histogram(logStore.histogram(q, step)));
   }
 
   private void fields(RoutingContext ctx) {
     String tenant = tenant(ctx);
-    Params.Range r = Params.of(ctx).range(nowNanos(), config.defaultRange().toNanos());
+    Params.Range r = range(tenant, Params.of(ctx));
     run(ctx, () -> Json.strings(logStore.fieldNames(tenant, r.startNanos(), r.endNanos())));
   }
 
@@ -185,10 +205,10 @@ public final class QueryApi implements AutoCloseable {
     String tenant = tenant(ctx);
     String field = Params.fieldName(ctx.pathParam("name"));
     Params p = Params.of(ctx);
-    Params.Range r = p.range(nowNanos(), config.defaultRange().toNanos());
+    Params.Range r = range(tenant, p);
     int limit = p.integer("limit", DEFAULT_VALUES_LIMIT, 1, MAX_VALUES_LIMIT, null);
     LogQuery q = new LogQuery(tenant, p.string("query", ""), r.startNanos(), r.endNanos(), limit,
-        Direction.BACKWARD, null, timeoutMillis());
+        Direction.BACKWARD, null, timeoutMillis(tenant));
     run(ctx, () -> Json.fieldValues(logStore.fieldValues(q, field, limit)));
   }
 
@@ -206,7 +226,24 @@ public final class QueryApi implements AutoCloseable {
     return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
   }
 
-  private long timeoutMillis() {
-    return config.timeout().toMillis();
+  private long timeoutMillis(String tenant) {
+    return limits.timeout(tenant).toMillis();
+  }
+
+  /** The request's range, within the tenant's {@code max_query_range}. */
+  private Params.Range range(String tenant, Params p) {
+    Params.Range r = p.range(nowNanos(), config.defaultRange().toNanos());
+    limits.checkRange(tenant, r.startNanos(), r.endNanos());
+    return r;
+  }
+
+  /** {@code limit} of a log search: up to LOOKOUT_QUERY_MAX_LIMIT, or the tenant's {@code max_log_lines}. */
+  private int logLimit(String tenant, Params p) {
+    if (limits.maxLogLines(tenant) <= 0) {
+      return p.integer("limit", DEFAULT_LIMIT, 1, config.maxLimit(), "LOOKOUT_QUERY_MAX_LIMIT");
+    }
+    int limit = p.integer("limit", Math.min(DEFAULT_LIMIT, limits.maxLogLines(tenant)), 1, Integer.MAX_VALUE, null);
+    limits.checkLogLines(tenant, limit);
+    return limit;
   }
 }

@@ -163,8 +163,8 @@ class EnvelopeTest {
 
       assertThat(r.status()).isEqualTo(503);
       assertThat(r.errorType()).isEqualTo("timeout");
-      assertThat(r.error()).isEqualTo("query did not finish within 50ms (LOOKOUT_QUERY_TIMEOUT):"
-          + " narrow the time range or make the query more selective");
+      assertThat(r.error()).isEqualTo("query did not finish within 50ms (LOOKOUT_QUERY_TIMEOUT, or query_timeout of"
+          + " tenant 'default' in LOOKOUT_LIMITS_FILE): narrow the time range or make the query more selective");
     } finally {
       gate.countDown();
     }

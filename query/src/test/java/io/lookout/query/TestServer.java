@@ -35,7 +35,13 @@ final class TestServer implements AutoCloseable {
   final WebClient client;
 
   TestServer(QueryConfig config) {
-    api = new QueryApi(vertx, store, store.spanStore(), metrics, config, registry, Clock.fixed(NOW, ZoneOffset.UTC));
+    this(config, io.lookout.model.limits.Limits.none());
+  }
+
+  /** With per-tenant limits. */
+  TestServer(QueryConfig config, io.lookout.model.limits.Limits limits) {
+    api = new QueryApi(vertx, store, store.spanStore(), metrics, config, limits, registry,
+        Clock.fixed(NOW, ZoneOffset.UTC));
     Router router = Router.router(vertx);
     api.mount(router);
     router.get("/api/v1/boom").handler(ctx -> {

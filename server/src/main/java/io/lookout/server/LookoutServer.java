@@ -12,6 +12,10 @@ import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.ingest.metrics.SpanMetrics;
 import io.lookout.query.QueryApi;
 import io.lookout.query.QueryConfig;
+import io.lookout.ingest.IngestLimits;
+import io.lookout.server.auth.Security;
+import io.lookout.server.limits.HttpHardening;
+import io.lookout.server.limits.TenantLimitsFile;
 import io.lookout.storage.LuceneStorage;
 import io.lookout.storage.StorageConfig;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -51,6 +55,10 @@ public final class LookoutServer {
   private SpanMetrics spanMetrics;
   private Notifier notifier;
   private AlertingService alerting;
+  private Security security;
+  private HttpHardening hardening;
+  private TenantLimitsFile tenantLimits;
+  private IngestLimits ingestLimits;
 
   private LookoutServer(ServerConfig config, Vertx vertx, PrometheusRegistry registry) {
     this.config = config;
@@ -73,6 +81,10 @@ public final class LookoutServer {
     Vertx vertx = Vertx.vertx();
     LookoutServer server = new LookoutServer(serverConfig, vertx, registry);
     try {
+      server.security = Security.start(vertx, env, registry);
+      server.hardening = HttpHardening.fromEnv(env);
+      server.tenantLimits = TenantLimitsFile.fromEnv(env, registry);
+      server.ingestLimits = new IngestLimits(server.tenantLimits);
       server.startApi();
       server.storage = LuceneStorage.open(storageConfig, registry);
       server.health.storage(server.storage::check);
@@ -85,9 +97,11 @@ public final class LookoutServer {
       server.notifier.mount(server.apiRouter);
       server.alerting.mount(server.apiRouter);
       // remote_write before the query API's catch-all routes under /prometheus/api/v1/.
-      new RemoteWriteReceiver(vertx, server.storage.metrics(), ingestConfig, registry).mount(server.apiRouter);
+      new RemoteWriteReceiver(vertx, server.storage.metrics(), ingestConfig, registry, server.security.ingestAuth())
+          .limits(server.ingestLimits)
+          .mount(server.apiRouter);
       server.queryApi = new QueryApi(vertx, server.storage.logs(), server.storage.spans(), server.storage.metrics(),
-          queryConfig, registry, Clock.systemUTC());
+          queryConfig, server.tenantLimits, registry, Clock.systemUTC());
       server.queryApi.mount(server.apiRouter);
       server.startIngest(ingestConfig);
       server.alerting.start();
@@ -105,11 +119,13 @@ public final class LookoutServer {
 
   private void startApi() throws Exception {
     apiRouter = Router.router(vertx);
+    hardening.mount(apiRouter); // security headers (and CORS when configured) on every response
+    security.install(apiRouter); // authentication and the route table before every other route
     new OpsRoutes(health, registry).mount(apiRouter);
-    apiServer = await(vertx.createHttpServer(new HttpServerOptions()
+    apiServer = await(vertx.createHttpServer(hardening.apply(security.secure(new HttpServerOptions()
             .setHost(config.bindAddress())
             .setPort(config.httpPort())
-            .setCompressionSupported(true))
+            .setCompressionSupported(true), false)))
         .requestHandler(apiRouter)
         .listen());
   }
@@ -120,20 +136,20 @@ public final class LookoutServer {
     // RED series from every accepted span (traces_spanmetrics_*), written on their own timer.
     spanMetrics = SpanMetrics.start(storage.metrics(), ingestConfig, registry);
     OtlpHttpReceiver http = new OtlpHttpReceiver(vertx, storage.logs(), storage.spans(), storage.metrics(),
-        translator, spanMetrics, ingestConfig, registry);
+        translator, spanMetrics, ingestConfig, registry, security.ingestAuth()).limits(ingestLimits);
     Router otlpRouter = Router.router(vertx);
     http.mount(otlpRouter);
     // No BodyHandler and no transparent decompression: the receivers read and inflate bodies
     // themselves so that the size limit holds after decompression.
-    ingestServers.add(await(vertx.createHttpServer(OtlpHttpReceiver.serverOptions(config.otlpHttpPort())
-            .setHost(config.bindAddress()))
+    ingestServers.add(await(vertx.createHttpServer(hardening.apply(security.secure(
+            OtlpHttpReceiver.serverOptions(config.otlpHttpPort()).setHost(config.bindAddress()), true)))
         .requestHandler(otlpRouter)
         .listen()));
 
     OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(vertx, storage.logs(), storage.spans(), storage.metrics(),
-        translator, spanMetrics, ingestConfig, registry);
-    ingestServers.add(await(vertx.createHttpServer(OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort())
-            .setHost(config.bindAddress()))
+        translator, spanMetrics, ingestConfig, registry, security.ingestAuth()).limits(ingestLimits);
+    ingestServers.add(await(vertx.createHttpServer(hardening.apply(security.secure(
+            OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort()).setHost(config.bindAddress()), true)))
         .requestHandler(grpc.grpcServer())
         .listen()));
   }
@@ -185,6 +201,9 @@ public final class LookoutServer {
     }
     if (spanMetrics != null) {
       spanMetrics.close(); // writes the last span metrics while storage is still open
+    }
+    if (security != null) {
+      security.close();
     }
     if (storage != null) {
       try {

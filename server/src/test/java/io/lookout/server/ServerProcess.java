@@ -45,6 +45,11 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the process and waits until /readyz answers 200. */
   ServerProcess start() throws IOException {
+    return start(s -> Http.get(s.api() + "/readyz").statusCode() == 200);
+  }
+
+  /** Starts the process and waits until {@code ready} holds (e.g. /readyz over TLS); exceptions count as not yet. */
+  ServerProcess start(java.util.function.Predicate<ServerProcess> ready) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-jar", jar().toString());
     Map<String, String> env = pb.environment();
@@ -62,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
         throw new AssertionError("server exited with " + process.exitValue() + ", log: " + logFile);
       }
       try {
-        return Http.get(api() + "/readyz").statusCode() == 200;
+        return ready.test(this);
       } catch (RuntimeException e) {
         return false;
       }

@@ -3,6 +3,7 @@ package io.lookout.ingest.internal;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.lookout.ingest.IngestLimits;
 import io.lookout.ingest.OtlpDecoder;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.ingest.metrics.SpanMetrics;
@@ -42,6 +43,8 @@ public final class ExportPipeline {
   static final String STORAGE_REASON = "storage";
   /** Reason label of OTLP metric points the translation to Prometheus series dropped. */
   static final String TRANSLATION_REASON = "translation";
+  /** Reason label of samples of new series refused by the tenant's active-series limit. */
+  static final String SERIES_LIMIT_REASON = "series_limit";
 
   private final LogStore logs;
   private final SpanStore spans;
@@ -51,6 +54,7 @@ public final class ExportPipeline {
   private final OtlpToPrometheus translator;
   private final SpanMetrics spanMetrics;
   private final OtlpJson json;
+  private volatile IngestLimits limits = IngestLimits.none();
 
   public ExportPipeline(LogStore logs, SpanStore spans, MetricStore metrics, OtlpToPrometheus translator,
       SpanMetrics spanMetrics, long maxRequestBytes, IngestMetrics counters, OtlpDecoder decoder) {
@@ -64,6 +68,11 @@ public final class ExportPipeline {
     this.json = new OtlpJson(maxRequestBytes);
   }
 
+  /** Sets the per-tenant limits checked before every append (none by default). */
+  public void limits(IngestLimits limits) {
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
+  }
+
   /**
    * Parses {@code data[0, len)}, decodes it and starts the append. Runs on a worker thread (the
    * payload can be large); the returned future completes once storage has answered.
@@ -74,16 +83,17 @@ public final class ExportPipeline {
       String transport) {
     return switch (signal) {
       case LOGS -> exportLogs(tenant, parse(data, len, format, "ExportLogsServiceRequest",
-          ExportLogsServiceRequest.newBuilder(), ExportLogsServiceRequest::parseFrom), transport);
+          ExportLogsServiceRequest.newBuilder(), ExportLogsServiceRequest::parseFrom), transport, len);
       case TRACES -> exportSpans(tenant, parse(data, len, format, "ExportTraceServiceRequest",
-          ExportTraceServiceRequest.newBuilder(), ExportTraceServiceRequest::parseFrom), transport);
+          ExportTraceServiceRequest.newBuilder(), ExportTraceServiceRequest::parseFrom), transport, len);
       case METRICS -> exportMetrics(tenant, parse(data, len, format, "ExportMetricsServiceRequest",
-          ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom), transport);
+          ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom), transport, len);
     };
   }
 
-  private CompletableFuture<Reply> exportLogs(String tenant, ExportLogsServiceRequest req, String transport) {
+  private CompletableFuture<Reply> exportLogs(String tenant, ExportLogsServiceRequest req, String transport, int bytes) {
     OtlpDecoder.Result<LogRecord> decoded = decoder.logs(req);
+    limits.admit(tenant, decoded.records().size(), bytes);
     countRejections(Signal.LOGS, decoded.rejectedByReason());
     Supplier<CompletableFuture<AppendResult>> append = () -> logs.append(tenant, decoded.records());
     return store(Signal.LOGS, transport, decoded.records().size(), decoded.rejected(), decoded.message(),
@@ -91,8 +101,9 @@ public final class ExportPipeline {
         .thenApply(o -> new Reply(logsResponse(o), o.accepted, o.rejected));
   }
 
-  private CompletableFuture<Reply> exportSpans(String tenant, ExportTraceServiceRequest req, String transport) {
+  private CompletableFuture<Reply> exportSpans(String tenant, ExportTraceServiceRequest req, String transport, int bytes) {
     OtlpDecoder.Result<Span> decoded = decoder.spans(req);
+    limits.admit(tenant, decoded.records().size(), bytes);
     countRejections(Signal.TRACES, decoded.rejectedByReason());
     Supplier<CompletableFuture<AppendResult>> append = () -> spans.append(tenant, decoded.records());
     return store(Signal.TRACES, transport, decoded.records().size(), decoded.rejected(), decoded.message(),
@@ -109,14 +120,23 @@ public final class ExportPipeline {
    * points the translation dropped plus samples storage rejected, at most the request's points
    * (one histogram point makes several samples).
    */
-  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, String transport) {
+  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, String transport,
+      int bytes) {
     int points = OtlpDecoder.dataPoints(req);
     OtlpToPrometheus.Result translated = translator.translate(tenant, req);
     counters.rejected(Signal.METRICS, TRANSLATION_REASON, translated.droppedPoints());
-    SeriesBatch batch = translated.batch();
+    SeriesBounds.check(translated.batch());
+    limits.admit(tenant, translated.batch().sampleCount(), bytes);
+    IngestLimits.SeriesAdmission admitted = limits.admitSeries(tenant, translated.batch());
+    counters.rejected(Signal.METRICS, SERIES_LIMIT_REASON, admitted.rejectedSamples());
+    SeriesBatch batch = admitted.batch();
+    String message = translated.message();
+    if (!admitted.message().isEmpty()) {
+      message = message.isEmpty() ? admitted.message() : message + "; " + admitted.message();
+    }
     Supplier<CompletableFuture<AppendResult>> append = () -> metrics.append(tenant, batch);
-    return store(Signal.METRICS, transport, batch.sampleCount(), translated.droppedPoints(), translated.message(),
-        "samples", append)
+    return store(Signal.METRICS, transport, batch.sampleCount(), translated.droppedPoints() + admitted.rejectedSamples(),
+        message, "samples", append)
         .thenApply(o -> {
           long rejected = Math.min(points, o.rejected);
           return new Reply(metricsResponse(new Outcome(o.accepted, rejected, o.message)), o.accepted, rejected);

@@ -40,7 +40,9 @@ public final class Failures {
       case TOO_LARGE -> GrpcStatus.RESOURCE_EXHAUSTED;
       case UNSUPPORTED_MEDIA_TYPE -> GrpcStatus.UNIMPLEMENTED;
       case EXECUTION -> GrpcStatus.FAILED_PRECONDITION;
-      case RATE_LIMITED, OVERLOADED -> GrpcStatus.UNAVAILABLE;
+      // OTLP: throttling is RESOURCE_EXHAUSTED with a RetryInfo; overload is UNAVAILABLE
+      case RATE_LIMITED -> GrpcStatus.RESOURCE_EXHAUSTED;
+      case OVERLOADED -> GrpcStatus.UNAVAILABLE;
       case TIMEOUT -> GrpcStatus.DEADLINE_EXCEEDED;
       case INTERNAL -> GrpcStatus.INTERNAL;
     };

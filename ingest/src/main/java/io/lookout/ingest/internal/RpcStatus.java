@@ -21,6 +21,10 @@ import java.io.UncheckedIOException;
  * @param retryAfterSeconds when positive, a RetryInfo detail with this delay is attached
  */
 public record RpcStatus(int code, String message, int retryAfterSeconds) {
+  /** gRPC status code 7: valid credentials without the needed permission. */
+  public static final int PERMISSION_DENIED = 7;
+  /** gRPC status code 16: missing or invalid credentials. */
+  public static final int UNAUTHENTICATED = 16;
   public static final String RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo";
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -31,14 +31,31 @@ public final class Runner implements AutoCloseable {
   private final Duration timeout;
   private final int maxPending;
   private final AtomicInteger pending = new AtomicInteger();
+  private final QueryLimits limits;
 
   public Runner(Vertx vertx, int workers, Duration timeout, int maxPending) {
+    this(vertx, workers, timeout, maxPending, new QueryLimits(io.lookout.model.limits.Limits.none(), timeout));
+  }
+
+  /** With per-tenant limits: concurrent queries and the time budget of each tenant. */
+  public Runner(Vertx vertx, int workers, Duration timeout, int maxPending, QueryLimits limits) {
+    this.limits = limits;
     this.vertx = vertx;
     this.timeout = timeout;
     this.maxPending = maxPending;
     this.workers = vertx.createSharedWorkerExecutor(
         "lookout-query-" + INSTANCES.incrementAndGet(), workers,
         timeout.toMillis() + TIMEOUT_GRACE_MILLIS * 10, TimeUnit.MILLISECONDS);
+  }
+
+  /** The per-tenant limits this runner applies. */
+  public QueryLimits limits() {
+    return limits;
+  }
+
+  /** The storage time budget of a tenant in milliseconds. */
+  public long timeoutMillis(String tenant) {
+    return limits.timeout(tenant).toMillis();
   }
 
   /** The storage time budget in milliseconds. */
@@ -53,19 +70,25 @@ public final class Runner implements AutoCloseable {
    * @throws LookoutException overloaded when {@code maxPending} queries are already in progress
    */
   public void run(RoutingContext ctx, Callable<Buffer> work) {
+    String tenant = Params.tenant(ctx);
+    QueryLimits.Slot slot = limits.acquire(tenant);
     if (pending.incrementAndGet() > maxPending) {
       pending.decrementAndGet();
+      slot.close();
       throw LookoutException.overloaded("too many queries in progress, the limit is " + maxPending
           + " (LOOKOUT_QUERY_MAX_PENDING): retry later", 1);
     }
-    long timer = vertx.setTimer(timeoutMillis() + TIMEOUT_GRACE_MILLIS, id -> {
+    Duration budget = limits.timeout(tenant);
+    long timer = vertx.setTimer(budget.toMillis() + TIMEOUT_GRACE_MILLIS, id -> {
       if (!ctx.response().ended()) {
-        ctx.fail(new LookoutException(ErrorCode.TIMEOUT, "query did not finish within " + format(timeout)
-            + " (LOOKOUT_QUERY_TIMEOUT): narrow the time range or make the query more selective"));
+        ctx.fail(new LookoutException(ErrorCode.TIMEOUT, "query did not finish within " + format(budget)
+            + " (LOOKOUT_QUERY_TIMEOUT, or query_timeout of tenant '" + tenant + "' in LOOKOUT_LIMITS_FILE):"
+            + " narrow the time range or make the query more selective"));
       }
     });
     workers.<Buffer>executeBlocking(work, false).onComplete(ar -> {
       pending.decrementAndGet();
+      slot.close();
       vertx.cancelTimer(timer);
       HttpServerResponse r = ctx.response();
       if (r.ended() || r.closed()) {

@@ -18,7 +18,10 @@ import java.util.Map;
 public final class TraceFilters {
   /** Attribute filters one search accepts at most. */
   public static final int MAX_ATTRIBUTES = 64;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Tags are a flat object: a small nesting bound keeps hostile input cheap (400, not a deep parse). */
+  private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(8).build())
+      .build());
 
   private TraceFilters() {}
 

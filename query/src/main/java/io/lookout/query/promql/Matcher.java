@@ -2,7 +2,7 @@ package io.lookout.query.promql;
 
 import io.lookout.query.promql.internal.Printer;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** A label matcher such as {@code job=~"api.*"}. Regex matches are fully anchored. */
 public record Matcher(String name, Op op, String value) {
@@ -39,7 +39,7 @@ public record Matcher(String name, Op op, String value) {
 
   /**
    * Whether a series without this label (that is, with the empty value) matches. Uses {@code
-   * java.util.regex} for regexes; the parser has already checked their syntax.
+   * RE2 (linear time) for regexes; the parser has already checked their syntax.
    */
   public boolean matchesEmpty() {
     return switch (op) {

@@ -20,7 +20,40 @@ public final class PromqlParser {
    * @throws PromqlParseException naming the line and column of the offending token
    */
   public static Expr parse(String query) {
-    return new Parser(query).parse();
+    checkNesting(query);
+    try {
+      return new Parser(query).parse();
+    } catch (StackOverflowError e) { // unary chains and the like: refuse instead of failing the thread
+      throw new PromqlParseException(query, 0, "expression nested too deeply: simplify it");
+    }
+  }
+
+  /** Brackets nested deeper than this are refused before parsing (the parser recurses per level). */
+  public static final int MAX_NESTING = 256;
+
+  /** Refuses {@code (}, {@code [} and {@code {} nested deeper than {@link #MAX_NESTING}, outside string literals. */
+  private static void checkNesting(String q) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < q.length(); i++) {
+      char c = q.charAt(i);
+      if (quote != 0) {
+        if (c == '\\' && quote != '`') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'' || c == '`') {
+        quote = c;
+      } else if (c == '(' || c == '[' || c == '{') {
+        if (++depth > MAX_NESTING) {
+          throw new PromqlParseException(q, i, "expression nested too deeply: at most " + MAX_NESTING
+              + " levels of brackets; simplify it");
+        }
+      } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+        depth--;
+      }
+    }
   }
 
   /**

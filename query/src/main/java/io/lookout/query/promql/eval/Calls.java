@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToIntFunction;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /** Functions over instant vectors and scalars; range-vector functions are in {@link RangeFunctions}. */
 final class Calls {
@@ -233,7 +233,7 @@ final class Calls {
     List<Elem> out = new ArrayList<>();
     for (Elem el : ev.hvector(args.getFirst(), t)) {
       String value = el.labels().get(src);
-      java.util.regex.Matcher m = p.matcher(value == null ? "" : value);
+      com.google.re2j.Matcher m = p.matcher(value == null ? "" : value);
       if (!m.matches()) {
         out.add(el);
         continue;

@@ -1,6 +1,6 @@
 package io.lookout.query.promql.eval;
 
-import java.util.regex.Matcher;
+import com.google.re2j.Matcher;
 
 /** Expands {@code $1}, {@code ${1}}, {@code $name} and {@code $$} the way Go's Regexp.Expand does. */
 final class GoTemplate {

@@ -6,8 +6,8 @@ import io.lookout.query.promql.internal.Token.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /** Parses instant vector selectors: a metric name and/or label matchers in braces. */
 final class Selectors {
