@@ -2,6 +2,7 @@ package io.lookout.alerting;
 
 import io.lookout.model.LookoutException;
 import io.lookout.model.TimeParser;
+import io.lookout.model.net.EgressPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param queryTimeout time budget of one rule's query ({@code LOOKOUT_ALERTING_QUERY_TIMEOUT}, 30s)
  * @param workers threads evaluating groups ({@code LOOKOUT_ALERTING_WORKERS}, 2)
  * @param historyLimit transitions kept in the history ({@code LOOKOUT_ALERTING_HISTORY}, 10000)
+ * @param egress where probes may connect ({@code LOOKOUT_EGRESS_ALLOW}, {@code LOOKOUT_EGRESS_DENY};
+ *     link-local and cloud metadata addresses are always denied)
  */
 public record AlertingConfig(
     Path dataDir,
@@ -30,7 +33,19 @@ public record AlertingConfig(
     String externalUrl,
     Duration queryTimeout,
     int workers,
-    int historyLimit) {
+    int historyLimit,
+    EgressPolicy egress) {
+
+  public AlertingConfig {
+    egress = egress == null ? EgressPolicy.defaults() : egress;
+  }
+
+  /** With the built-in egress rules only (benchmarks, tests). */
+  public AlertingConfig(Path dataDir, Path rulesDir, Duration evalInterval, Duration heartbeatThreshold,
+      Duration reloadInterval, String externalUrl, Duration queryTimeout, int workers, int historyLimit) {
+    this(dataDir, rulesDir, evalInterval, heartbeatThreshold, reloadInterval, externalUrl, queryTimeout, workers,
+        historyLimit, EgressPolicy.defaults());
+  }
 
   public static AlertingConfig fromEnv(Map<String, String> env, Path lookoutDataDir) {
     String rules = env.getOrDefault("LOOKOUT_RULES_DIR", "").strip();
@@ -47,7 +62,16 @@ public record AlertingConfig(
         ext,
         positive(env, "LOOKOUT_ALERTING_QUERY_TIMEOUT", "30s"),
         integer(env, "LOOKOUT_ALERTING_WORKERS", 2, 1, 64),
-        integer(env, "LOOKOUT_ALERTING_HISTORY", 10_000, 100, 1_000_000));
+        integer(env, "LOOKOUT_ALERTING_HISTORY", 10_000, 100, 1_000_000),
+        egress(env));
+  }
+
+  private static EgressPolicy egress(Map<String, String> env) {
+    try {
+      return EgressPolicy.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw LookoutException.badData(e.getMessage());
+    }
   }
 
   private static Duration duration(Map<String, String> env, String name, String def) {

@@ -52,7 +52,7 @@ public final class AlertingService implements AutoCloseable {
     try {
       this.engine = new RuleEngine(new RuleEngine.Options(config.dataDir(), config.rulesDir(), config.evalInterval(),
           config.heartbeatThreshold(), config.reloadInterval(), config.externalUrl(), config.queryTimeout().toMillis(),
-          config.workers(), config.historyLimit()), querier, metrics, sink, notifyConfig, vertx, registry, clock);
+          config.workers(), config.historyLimit(), config.egress()), querier, metrics, sink, notifyConfig, vertx, registry, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the alerting data in " + config.dataDir(), e);
     }

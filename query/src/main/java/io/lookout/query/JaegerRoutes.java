@@ -178,6 +178,7 @@ final class JaegerRoutes {
       throw LookoutException.badData("invalid range: start " + TimeParser.formatRfc3339(start) + " is after end "
           + TimeParser.formatRfc3339(end) + ": use a start before the end");
     }
+    runner.limits().checkRange(tenant, start, end);
     Map<String, String> tags = new LinkedHashMap<>(TraceFilters.jaegerTags(p.all("tags"), p.all("tag")));
     Integer status = statusFromTags(tags);
     long min = p.duration("minDuration", 0);
@@ -188,7 +189,7 @@ final class JaegerRoutes {
     }
     int limit = limit(p);
     TraceQuery q = new TraceQuery(tenant, service, p.string("operation", null), tags, status, min, max, start, end,
-        limit, null, runner.timeoutMillis());
+        limit, null, runner.timeoutMillis(tenant));
     run(ctx, () -> {
       TracePage page = spanStore.searchTraces(q);
       List<Trace> traces = new ArrayList<>();
@@ -201,7 +202,7 @@ final class JaegerRoutes {
           break;
         }
         Optional<Trace> t = spanStore.trace(tenant, s.traceId(), Math.min(config.traceMaxSpans(), budget),
-            runner.timeoutMillis());
+            runner.timeoutMillis(tenant));
         if (t.isPresent()) {
           traces.add(t.get());
           budget -= t.get().spans().size();
@@ -215,7 +216,7 @@ final class JaegerRoutes {
     List<Trace> traces = new ArrayList<>();
     List<JaegerJson.Error> errors = new ArrayList<>();
     for (String id : ids) {
-      Optional<Trace> t = spanStore.trace(tenant, id, config.traceMaxSpans(), runner.timeoutMillis());
+      Optional<Trace> t = spanStore.trace(tenant, id, config.traceMaxSpans(), runner.timeoutMillis(tenant));
       if (t.isPresent()) {
         traces.add(t.get());
       } else {
@@ -230,7 +231,7 @@ final class JaegerRoutes {
     String tenant = Params.tenant(ctx);
     String traceId = traceId(ctx.pathParam("traceId"));
     run(ctx, () -> {
-      Trace t = spanStore.trace(tenant, traceId, config.traceMaxSpans(), runner.timeoutMillis()).orElseThrow(
+      Trace t = spanStore.trace(tenant, traceId, config.traceMaxSpans(), runner.timeoutMillis(tenant)).orElseThrow(
           () -> new LookoutException(ErrorCode.NOT_FOUND, "trace " + traceId + " not found"));
       return JaegerJson.envelope(JaegerJson.traces(List.of(t)), 0, null);
     });
@@ -249,7 +250,7 @@ final class JaegerRoutes {
     String service = p.string("service", null);
     run(ctx, () -> {
       List<DependencyEdge> edges = new ArrayList<>();
-      for (DependencyEdge e : spanStore.dependencies(tenant, start, end, runner.timeoutMillis())) {
+      for (DependencyEdge e : spanStore.dependencies(tenant, start, end, runner.timeoutMillis(tenant))) {
         if (service == null || service.equals(e.parent()) || service.equals(e.child())) {
           edges.add(e);
         }

@@ -51,7 +51,7 @@ final class TraceRoutes {
   void search(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
     Params p = Params.of(ctx);
-    Params.Range r = range(p);
+    Params.Range r = range(tenant, p);
     Map<String, String> attributes = TraceFilters.keyValues("attributes", p.all("attributes"));
     Integer status = TraceFilters.status(p.string("status", null));
     long min = p.duration("min_duration", 0);
@@ -62,14 +62,14 @@ final class TraceRoutes {
     }
     int limit = p.integer("limit", DEFAULT_SEARCH_LIMIT, 1, MAX_SEARCH_LIMIT, null);
     TraceQuery q = new TraceQuery(tenant, p.string("service", null), p.string("operation", null), attributes, status,
-        min, max, r.startNanos(), r.endNanos(), limit, p.string("cursor", null), runner.timeoutMillis());
+        min, max, r.startNanos(), r.endNanos(), limit, p.string("cursor", null), runner.timeoutMillis(tenant));
     run(ctx, () -> TraceJson.page(spanStore.searchTraces(q)));
   }
 
   /** {@code GET /api/v1/traces/services?start=&end=}. */
   void services(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
-    Params.Range r = range(Params.of(ctx));
+    Params.Range r = range(tenant, Params.of(ctx));
     run(ctx, () -> Json.strings(spanStore.services(tenant, r.startNanos(), r.endNanos())));
   }
 
@@ -77,16 +77,16 @@ final class TraceRoutes {
   void operations(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
     String service = service(ctx.pathParam("service"));
-    Params.Range r = range(Params.of(ctx));
+    Params.Range r = range(tenant, Params.of(ctx));
     run(ctx, () -> TraceJson.operations(spanStore.operations(tenant, service, r.startNanos(), r.endNanos())));
   }
 
   /** {@code GET /api/v1/traces/dependencies?start=&end=}. */
   void dependencies(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
-    Params.Range r = range(Params.of(ctx));
+    Params.Range r = range(tenant, Params.of(ctx));
     run(ctx, () -> TraceJson.dependencies(
-        spanStore.dependencies(tenant, r.startNanos(), r.endNanos(), runner.timeoutMillis())));
+        spanStore.dependencies(tenant, r.startNanos(), r.endNanos(), runner.timeoutMillis(tenant))));
   }
 
   /** {@code GET /api/v1/traces/red?service=&operation=&start=&end=&step=}. */
@@ -97,10 +97,10 @@ final class TraceRoutes {
     if (service == null) {
       throw LookoutException.badData("missing service: give the service to measure, e.g. service=checkout");
     }
-    Params.Range r = range(p);
+    Params.Range r = range(tenant, p);
     long step = p.step(r);
     RedQuery q = new RedQuery(tenant, service, p.string("operation", null), r.startNanos(), r.endNanos(), step,
-        runner.timeoutMillis());
+        runner.timeoutMillis(tenant));
     run(ctx, () -> TraceJson.red(step, spanStore.red(q)));
   }
 
@@ -110,7 +110,7 @@ final class TraceRoutes {
     String traceId = Params.traceId(ctx.pathParam("traceId"));
     boolean withLogs = includesLogs(Params.of(ctx).all("include"));
     run(ctx, () -> {
-      Optional<Trace> found = spanStore.trace(tenant, traceId, config.traceMaxSpans(), runner.timeoutMillis());
+      Optional<Trace> found = spanStore.trace(tenant, traceId, config.traceMaxSpans(), runner.timeoutMillis(tenant));
       Trace trace = found.orElseThrow(
           () -> new LookoutException(ErrorCode.NOT_FOUND, "trace " + traceId + " not found"));
       return Json.trace(trace, withLogs ? logsOf(tenant, trace) : null);
@@ -128,7 +128,7 @@ final class TraceRoutes {
       return List.of();
     }
     LogQuery q = new LogQuery(tenant, "trace_id:" + trace.traceId(), saturatedAdd(start, -TRACE_LOGS_MARGIN_NANOS),
-        saturatedAdd(end, TRACE_LOGS_MARGIN_NANOS), MAX_TRACE_LOGS, Direction.BACKWARD, null, runner.timeoutMillis());
+        saturatedAdd(end, TRACE_LOGS_MARGIN_NANOS), MAX_TRACE_LOGS, Direction.BACKWARD, null, runner.timeoutMillis(tenant));
     return logStore.search(q).hits();
   }
 
@@ -156,8 +156,11 @@ final class TraceRoutes {
     return v;
   }
 
-  private Params.Range range(Params p) {
-    return p.range(now.getAsLong(), config.defaultRange().toNanos());
+  /** The request's range, within the tenant's {@code max_query_range} (422 beyond, as the log endpoints). */
+  private Params.Range range(String tenant, Params p) {
+    Params.Range r = p.range(now.getAsLong(), config.defaultRange().toNanos());
+    runner.limits().checkRange(tenant, r.startNanos(), r.endNanos());
+    return r;
   }
 
   private void run(RoutingContext ctx, Callable<DataWriter> work) {

@@ -332,12 +332,7 @@ public final class AlertingRoutes {
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
       throw LookoutException.badData("missing request body: send the definition as JSON or YAML");
     }
-    try {
-      return RuleFiles.YAML.readTree(ctx.body().buffer().getBytes());
-    } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
-      throw LookoutException.badData("request body is neither JSON nor YAML: " + msg);
-    }
+    return BoundedBodies.readJsonOrYaml(ctx.body().buffer().getBytes());
   }
 
   private static void conflict(RoutingContext ctx, String message) {

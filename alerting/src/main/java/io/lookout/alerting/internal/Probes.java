@@ -4,10 +4,13 @@ import io.lookout.alerting.rules.ProbeSpec;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.Sample;
 import io.lookout.model.metrics.SeriesBatch;
+import io.lookout.model.net.EgressPolicy;
 import io.lookout.model.spi.MetricStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * at most {@link ProbeSpec#MAX_BODY_BYTES} of the body, and writes {@code probe_success},
  * {@code probe_duration_seconds}, {@code probe_http_status_code} and (for https)
  * {@code probe_ssl_earliest_cert_expiry} into the metric store of the probe's tenant, labelled
- * {@code probe} and {@code instance} (the URL), so that PromQL rules alert on them.
+ * {@code probe} and {@code instance} (the URL), so that PromQL rules alert on them. The target
+ * and every redirect are checked against the egress policy first; a refused one fails the probe
+ * ({@code probe_success 0}) with the reason in its status, without a connection attempt.
  */
 final class Probes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Probes.class);
@@ -60,18 +66,45 @@ final class Probes implements AutoCloseable {
   private final AlertingMetrics meters;
   private final Clock clock;
   private final Executor writer;
+  private final EgressPolicy egress;
   private final HttpClient verifying;
   private final HttpClient trusting;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   Probes(Vertx vertx, MetricStore metrics, AlertingMetrics meters, Clock clock, Executor writer) {
+    this(vertx, metrics, meters, clock, writer, EgressPolicy.defaults());
+  }
+
+  Probes(Vertx vertx, MetricStore metrics, AlertingMetrics meters, Clock clock, Executor writer, EgressPolicy egress) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.meters = meters;
     this.clock = clock;
     this.writer = writer;
-    this.verifying = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setVerifyHost(true));
-    this.trusting = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setTrustAll(true).setVerifyHost(false));
+    this.egress = egress;
+    this.verifying = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(false).setVerifyHost(true))
+        .withRedirectHandler(checkedRedirects()).build();
+    this.trusting = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(false).setTrustAll(true).setVerifyHost(false))
+        .withRedirectHandler(checkedRedirects()).build();
+  }
+
+  /** Vert.x's redirect rules, with every next hop checked and pinned to its checked address. */
+  private Function<HttpClientResponse, Future<RequestOptions>> checkedRedirects() {
+    return resp -> {
+      Future<RequestOptions> next = HttpClientAgent.DEFAULT_REDIRECT_HANDLER.apply(resp);
+      if (next == null) {
+        return null;
+      }
+      return next.compose(o -> {
+        boolean ssl = Boolean.TRUE.equals(o.isSsl());
+        String host = o.getHost();
+        int port = o.getPort() != null ? o.getPort() : (ssl ? 443 : 80);
+        URI target = URI.create((ssl ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host)
+            + ":" + port + "/");
+        return Egress.check(vertx, egress, target).map(o::setServer);
+      });
+    };
   }
 
   /** Starts, restarts (when changed) and stops probes so that exactly {@code specs} run. */
@@ -119,7 +152,8 @@ final class Probes implements AutoCloseable {
     s.headers().forEach(opts::putHeader);
     HttpClient client = s.tlsSkipVerify() ? trusting : verifying;
     boolean https = "https".equals(uri.getScheme());
-    client.request(opts)
+    Egress.check(vertx, egress, uri)
+        .compose(address -> client.request(opts.setServer(address)))
         .compose(req -> req.send().compose(resp -> read(resp, s, https)))
         .onComplete(ar -> {
           double secs = (System.nanoTime() - t0) / 1e9;

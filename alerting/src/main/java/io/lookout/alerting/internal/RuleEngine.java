@@ -10,6 +10,7 @@ import io.lookout.alerting.rules.ProbeSpec;
 import io.lookout.alerting.rules.RuleFile;
 import io.lookout.alerting.rules.RuleSpec;
 import io.lookout.model.Tenant;
+import io.lookout.model.net.EgressPolicy;
 import io.lookout.model.spi.MetricStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
@@ -48,7 +49,19 @@ public final class RuleEngine implements AutoCloseable {
 
   /** Settings. */
   public record Options(Path dataDir, Path rulesDir, Duration evalInterval, Duration heartbeatThreshold,
-      Duration reloadInterval, String externalUrl, long storeTimeoutMillis, int workers, int historyLimit) {}
+      Duration reloadInterval, String externalUrl, long storeTimeoutMillis, int workers, int historyLimit,
+      EgressPolicy egress) {
+    public Options {
+      egress = egress == null ? EgressPolicy.defaults() : egress;
+    }
+
+    /** With the built-in egress rules only. */
+    public Options(Path dataDir, Path rulesDir, Duration evalInterval, Duration heartbeatThreshold,
+        Duration reloadInterval, String externalUrl, long storeTimeoutMillis, int workers, int historyLimit) {
+      this(dataDir, rulesDir, evalInterval, heartbeatThreshold, reloadInterval, externalUrl, storeTimeoutMillis,
+          workers, historyLimit, EgressPolicy.defaults());
+    }
+  }
 
   private final Options options;
   private final Clock clock;
@@ -117,7 +130,7 @@ public final class RuleEngine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.probes = new Probes(vertx, metrics, meters, clock, workers);
+    this.probes = new Probes(vertx, metrics, meters, clock, workers, options.egress());
     this.ctx = new GroupRunner.Context(querier, metrics, states, history, sink, meters, options.externalUrl(),
         options.storeTimeoutMillis());
   }

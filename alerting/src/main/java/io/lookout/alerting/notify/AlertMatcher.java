@@ -1,16 +1,17 @@
 package io.lookout.alerting.notify;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One label matcher in Alertmanager syntax: {@code name="value"}, {@code name!=value},
- * {@code name=~"re"}, {@code name!~"re"}. Regular expressions are anchored. A missing label
- * matches as the empty string, as in Alertmanager.
+ * {@code name=~"re"}, {@code name!~"re"}. Regular expressions are fully anchored and run in
+ * linear time (RE2 syntax and semantics, as Alertmanager). A missing label matches as the empty
+ * string, as in Alertmanager.
  */
 record AlertMatcher(String name, Op op, String value, Pattern pattern) {
 

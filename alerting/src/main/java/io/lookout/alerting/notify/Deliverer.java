@@ -4,8 +4,12 @@ import io.lookout.alerting.notify.NotifyConfig.Receiver;
 import io.lookout.alerting.notify.NotifyConfig.Webhook;
 import io.lookout.alerting.notify.Outbox.Attempt;
 import io.lookout.alerting.notify.Outbox.Entry;
+import io.lookout.alerting.internal.Egress;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}), connection errors and timeouts retry with exponential backoff and full
  * jitter; other statuses fail permanently. One group's notifications to one receiver go out in
  * order, one at a time. Runs on the notifier's state thread; HTTP completions are posted back
- * to it through {@code onStateThread}.
+ * to it through {@code onStateThread}. Every destination is checked against the egress policy
+ * first (off the event loop); a refused one fails permanently without a connection attempt.
  */
 final class Deliverer {
   private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
@@ -36,6 +41,7 @@ final class Deliverer {
   static final String SIGNATURE_HEADER = "X-Lookout-Signature";
   static final String TENANT_HEADER = "X-Lookout-Tenant";
 
+  private final Vertx vertx;
   private final Outbox outbox;
   private final WebClient client;
   private final NotifierOptions options;
@@ -45,8 +51,9 @@ final class Deliverer {
   private int inFlight;
   private final Set<String> inFlightChains = new HashSet<>();
 
-  Deliverer(Outbox outbox, WebClient client, NotifierOptions options, Clock clock, NotifyMetrics metrics,
+  Deliverer(Vertx vertx, Outbox outbox, WebClient client, NotifierOptions options, Clock clock, NotifyMetrics metrics,
       Consumer<Runnable> onStateThread) {
+    this.vertx = vertx;
     this.outbox = outbox;
     this.client = client;
     this.options = options;
@@ -96,9 +103,21 @@ final class Deliverer {
     e.inFlight = true;
     inFlight++;
     inFlightChains.add(e.chain());
+    long started = System.nanoTime();
+    Egress.check(vertx, options.egress(), w.url()).onComplete(checked -> {
+      if (checked.failed()) {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        onStateThread.accept(() -> completed(e, io.vertx.core.Future.<HttpResponse<Buffer>>failedFuture(checked.cause()), ms));
+      } else {
+        send(e, w, checked.result(), started);
+      }
+    });
+  }
+
+  private void send(Entry e, Webhook w, SocketAddress address, long started) {
     byte[] body = e.body.getBytes(StandardCharsets.UTF_8);
-    HttpRequest<Buffer> req = client.postAbs(w.url().toString()).timeout(options.requestTimeout().toMillis())
-        .followRedirects(false);
+    HttpRequest<Buffer> req = client.requestAbs(HttpMethod.POST, address, w.url().toString())
+        .timeout(options.requestTimeout().toMillis()).followRedirects(false);
     w.headers().forEach(req::putHeader);
     req.putHeader("Content-Type", "application/json");
     req.putHeader("User-Agent", "Lookout-Notifier");
@@ -107,7 +126,6 @@ final class Deliverer {
     if (w.secret() != null && !w.secret().isEmpty()) {
       req.putHeader(SIGNATURE_HEADER, Payloads.signature(body, w.secret()));
     }
-    long started = System.nanoTime();
     req.sendBuffer(Buffer.buffer(body)).onComplete(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       onStateThread.accept(() -> completed(e, ar, ms));
@@ -131,6 +149,10 @@ final class Deliverer {
       metrics.attempts.labelValues(e.receiver, "success").inc();
       metrics.sent.labelValues(e.receiver).inc();
       LOG.debug("notification {} delivered to receiver {} after {} attempts", e.id, e.receiver, e.attempts);
+    } else if (!ar.succeeded() && ar.cause() instanceof Egress.DeniedException denied) {
+      outbox.attempt(e, new Attempt(now, ms, 0, denied.getMessage(), 0, 0));
+      metrics.attempts.labelValues(e.receiver, "failed").inc();
+      fail(e, denied.getMessage(), now);
     } else if (status == 0 || status == 429 || status >= 500) {
       long cap = backoffCap(e.attempts + 1);
       long delay = ThreadLocalRandom.current().nextLong(cap + 1);

@@ -84,9 +84,10 @@ public final class Notifier implements AlertSink, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.deliverer = new Deliverer(outbox, client, options, clock, metrics, this::submit);
+    this.deliverer = new Deliverer(vertx, outbox, client, options, clock, metrics, this::submit);
     this.forwarder = options.alertmanagerUrl() == null ? null
-        : new AlertmanagerForwarder(vertx, client, options.alertmanagerUrl(), options.requestTimeout().toMillis(),
+        : new AlertmanagerForwarder(vertx, client, options.alertmanagerUrl(), options.egress(),
+            options.requestTimeout().toMillis(),
             metrics);
     submit(() -> { }); // publishes the outbox gauges
     this.timerId = vertx.setPeriodic(options.tickInterval().toMillis(), id -> submit(this::tick));

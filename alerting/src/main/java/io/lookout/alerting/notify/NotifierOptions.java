@@ -2,6 +2,7 @@ package io.lookout.alerting.notify;
 
 import io.lookout.model.LookoutException;
 import io.lookout.model.TimeParser;
+import io.lookout.model.net.EgressPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param resolveTimeout a firing alert not re-sent by the rule engine for this long counts as resolved
  * @param historyLimit finished notifications kept for {@code /api/v1/alerting/notifications}
  * @param tickInterval how often groups and retries are checked against the clock
+ * @param egress where webhooks and the Alertmanager may be reached ({@code LOOKOUT_EGRESS_ALLOW},
+ *     {@code LOOKOUT_EGRESS_DENY}; link-local and cloud metadata addresses are always denied)
  */
 public record NotifierOptions(
     Path dataDir,
@@ -35,7 +38,8 @@ public record NotifierOptions(
     int maxInFlight,
     Duration resolveTimeout,
     int historyLimit,
-    Duration tickInterval) {
+    Duration tickInterval,
+    EgressPolicy egress) {
 
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
@@ -55,6 +59,7 @@ public record NotifierOptions(
     requirePositive(giveUpAfter, "giveUpAfter");
     requirePositive(resolveTimeout, "resolveTimeout");
     requirePositive(tickInterval, "tickInterval");
+    Objects.requireNonNull(egress, "egress");
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
     }
@@ -67,7 +72,7 @@ public record NotifierOptions(
   public static NotifierOptions defaults(Path notifyDir) {
     return new NotifierOptions(notifyDir, null, "", DEFAULT_REQUEST_TIMEOUT, DEFAULT_BACKOFF_INITIAL,
         DEFAULT_BACKOFF_MAX, DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_IN_FLIGHT, DEFAULT_RESOLVE_TIMEOUT,
-        DEFAULT_HISTORY_LIMIT, DEFAULT_TICK_INTERVAL);
+        DEFAULT_HISTORY_LIMIT, DEFAULT_TICK_INTERVAL, EgressPolicy.defaults());
   }
 
   /**
@@ -98,32 +103,51 @@ public record NotifierOptions(
         integer(env, "LOOKOUT_NOTIFY_MAX_IN_FLIGHT", DEFAULT_MAX_IN_FLIGHT, 1, 1024),
         duration(env, "LOOKOUT_ALERTING_RESOLVE_TIMEOUT", DEFAULT_RESOLVE_TIMEOUT),
         integer(env, "LOOKOUT_NOTIFY_HISTORY", DEFAULT_HISTORY_LIMIT, 0, 1_000_000),
-        DEFAULT_TICK_INTERVAL);
+        DEFAULT_TICK_INTERVAL,
+        egress(env));
   }
 
   public NotifierOptions withAlertmanagerUrl(URI url) {
     return new NotifierOptions(dataDir, url, externalUrl, requestTimeout, backoffInitial, backoffMax, giveUpAfter,
-        maxInFlight, resolveTimeout, historyLimit, tickInterval);
+        maxInFlight, resolveTimeout, historyLimit, tickInterval, egress);
   }
 
   public NotifierOptions withBackoff(Duration initial, Duration max) {
     return new NotifierOptions(dataDir, alertmanagerUrl, externalUrl, requestTimeout, initial, max, giveUpAfter,
-        maxInFlight, resolveTimeout, historyLimit, tickInterval);
+        maxInFlight, resolveTimeout, historyLimit, tickInterval, egress);
   }
 
   public NotifierOptions withTickInterval(Duration tick) {
     return new NotifierOptions(dataDir, alertmanagerUrl, externalUrl, requestTimeout, backoffInitial, backoffMax,
-        giveUpAfter, maxInFlight, resolveTimeout, historyLimit, tick);
+        giveUpAfter, maxInFlight, resolveTimeout, historyLimit, tick, egress);
   }
 
   public NotifierOptions withExternalUrl(String url) {
     return new NotifierOptions(dataDir, alertmanagerUrl, url, requestTimeout, backoffInitial, backoffMax,
-        giveUpAfter, maxInFlight, resolveTimeout, historyLimit, tickInterval);
+        giveUpAfter, maxInFlight, resolveTimeout, historyLimit, tickInterval, egress);
   }
 
   public NotifierOptions withResolveTimeout(Duration timeout) {
     return new NotifierOptions(dataDir, alertmanagerUrl, externalUrl, requestTimeout, backoffInitial, backoffMax,
-        giveUpAfter, maxInFlight, timeout, historyLimit, tickInterval);
+        giveUpAfter, maxInFlight, timeout, historyLimit, tickInterval, egress);
+  }
+
+  public NotifierOptions withEgress(EgressPolicy policy) {
+    return new NotifierOptions(dataDir, alertmanagerUrl, externalUrl, requestTimeout, backoffInitial, backoffMax,
+        giveUpAfter, maxInFlight, resolveTimeout, historyLimit, tickInterval, policy);
+  }
+
+  /**
+   * {@code LOOKOUT_EGRESS_ALLOW} and {@code LOOKOUT_EGRESS_DENY}.
+   *
+   * @throws LookoutException bad_data naming the variable and the bad entry
+   */
+  public static EgressPolicy egress(Map<String, String> env) {
+    try {
+      return EgressPolicy.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw LookoutException.badData(e.getMessage());
+    }
   }
 
   private static void requirePositive(Duration d, String name) {

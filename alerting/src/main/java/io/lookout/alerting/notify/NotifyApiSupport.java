@@ -1,5 +1,6 @@
 package io.lookout.alerting.notify;
 
+import io.lookout.alerting.internal.BoundedBodies;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
@@ -54,6 +55,10 @@ final class NotifyApiSupport {
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw LookoutException.badData("the request needs a JSON object body");
+    }
+    BoundedBodies.checkJson(ctx.body().buffer().getBytes());
     try {
       JsonObject o = ctx.body().asJsonObject();
       if (o == null) {

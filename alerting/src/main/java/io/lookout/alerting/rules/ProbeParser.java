@@ -4,6 +4,8 @@ import static io.lookout.alerting.rules.YamlNodes.at;
 import static io.lookout.alerting.rules.YamlNodes.ordered;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.lookout.alerting.AlertingConfigException;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
@@ -13,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Parses the {@code probes} entries of rule files and probe bodies of the API into {@link ProbeSpec}s. */
 final class ProbeParser {

@@ -1,16 +1,16 @@
 package io.lookout.alerting.rules;
 
+import com.google.re2j.Pattern;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An HTTP health check.
  *
  * @param expectStatus the status that counts as success, 0 for any 2xx
- * @param bodyRegex a pattern that must be found in the first {@link #MAX_BODY_BYTES} of the body,
- *     or null
+ * @param bodyRegex a pattern (RE2, linear time) that must be found in the first
+ *     {@link #MAX_BODY_BYTES} of the body, or null
  * @param tlsSkipVerify accept any server certificate (expiry is still reported)
  */
 public record ProbeSpec(

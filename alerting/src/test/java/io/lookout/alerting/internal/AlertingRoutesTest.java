@@ -164,4 +164,21 @@ class AlertingRoutesTest {
     JsonNode current = json(call("GET", "/api/v1/alerting/alerts?state=firing", null, null));
     assertThat(current.at("/data/alerts/0/fingerprint").asText()).hasSize(16);
   }
+
+  @Test
+  void deeplyNestedRuleBodiesAreRefusedWith400InJsonAndYaml() throws Exception {
+    start();
+    String deepJson = "{\"name\": \"g\", \"rules\": " + "[".repeat(500) + "]".repeat(500) + "}";
+    HttpResponse<String> json = call("POST", "/api/v1/alerting/rules", deepJson, "acme");
+    assertThat(json.statusCode()).isEqualTo(400);
+    assertThat(json(json).get("error").asText()).contains("deeper than 64 levels");
+    StringBuilder yaml = new StringBuilder("name: g\nrules:\n");
+    for (int i = 0; i < 200; i++) {
+      yaml.append("  ".repeat(i + 1)).append("a:\n");
+    }
+    HttpResponse<String> deepYaml = call("POST", "/api/v1/alerting/rules", yaml.toString(), "acme");
+    assertThat(deepYaml.statusCode()).isEqualTo(400);
+    assertThat(json(deepYaml).get("error").asText()).contains("deeper than 64 levels");
+    assertThat(call("POST", "/api/v1/alerting/rules", GROUP, "acme").statusCode()).isEqualTo(201);
+  }
 }
