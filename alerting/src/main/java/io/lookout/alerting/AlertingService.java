@@ -41,8 +41,15 @@ public final class AlertingService implements AutoCloseable {
 
   public AlertingService(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metrics, AlertingConfig config,
       AlertSink sink, Consumer<NotifyConfig> notifyConfig, PrometheusRegistry registry, Clock clock) {
-    this(vertx, new StoreQuerier(new Engine(metrics, EngineOptions.defaults()), logs, spans,
-        config.queryTimeout().toMillis()), metrics, config, sink, notifyConfig, registry, clock);
+    this(vertx, logs, spans, metrics, EngineOptions.defaults(), config, sink, notifyConfig, registry, clock);
+  }
+
+  /** With the PromQL settings of the query API (lookback, limits, window semantics) for rules too. */
+  public AlertingService(Vertx vertx, LogStore logs, SpanStore spans, MetricStore metrics, EngineOptions promql,
+      AlertingConfig config, AlertSink sink, Consumer<NotifyConfig> notifyConfig, PrometheusRegistry registry,
+      Clock clock) {
+    this(vertx, new StoreQuerier(new Engine(metrics, promql), logs, spans, config.queryTimeout().toMillis()),
+        metrics, config, sink, notifyConfig, registry, clock);
   }
 
   /** With a custom querier (tests, benchmarks). */

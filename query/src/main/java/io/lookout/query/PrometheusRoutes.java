@@ -55,10 +55,7 @@ final class PrometheusRoutes {
     this.config = config;
     this.runner = runner;
     this.nowNanos = nowNanos;
-    // Prometheus 2.x windows (closed at both ends), as the Prometheus 2.42 that
-    // PrometheusDifferentialIT compares against.
-    this.engine = new Engine(store, new EngineOptions(config.promqlLookbackDelta().toMillis(),
-        config.promqlMaxSamples(), config.promqlMaxSeries(), EngineOptions.DEFAULT_SUBQUERY_STEP_MILLIS, false));
+    this.engine = new Engine(store, config.engineOptions());
   }
 
   /** {@code /prometheus/api/v1/query?query=&time=&timeout=}. */

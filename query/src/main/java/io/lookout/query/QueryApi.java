@@ -51,6 +51,7 @@ public final class QueryApi implements AutoCloseable {
   private final TraceRoutes traces;
   private final JaegerRoutes jaeger;
   private final PrometheusRoutes prometheus;
+  private final LogTailRoutes tail;
 
   /**
    * @param metricStore serves the Prometheus HTTP API and PromQL ({@code /prometheus/api/v1/...})
@@ -91,6 +92,7 @@ public final class QueryApi implements AutoCloseable {
     this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
     this.prometheus = new PrometheusRoutes(
         Objects.requireNonNull(metricStore, "metricStore"), config, runner, this::nowNanos);
+    this.tail = new LogTailRoutes(vertx, logStore, LogTailConfig.fromEnv(System.getenv()), config, runner, registry, this::nowNanos);
   }
 
   /**
@@ -105,6 +107,7 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/api/v1/logs/histogram", "logs_histogram", true, this::histogram);
     endpoint(router, "/api/v1/logs/fields", "logs_fields", true, this::fields);
     endpoint(router, "/api/v1/logs/fields/:name/values", "logs_field_values", true, this::fieldValues);
+    tail.mount(router, this::instrument); // /api/v1/logs/tail (SSE) and /api/v1/logs/context
     // the fixed trace paths come before /api/v1/traces/:traceId, which would capture them
     endpoint(router, "/api/v1/traces", "traces", false, traces::search);
     endpoint(router, "/api/v1/traces/services", "trace_services", false, traces::services);
@@ -132,6 +135,7 @@ public final class QueryApi implements AutoCloseable {
   /** Stops the worker pool; queries in progress finish first. */
   @Override
   public void close() {
+    tail.close();
     runner.close();
   }
 

@@ -2,6 +2,7 @@ package io.lookout.query;
 
 import io.lookout.model.LookoutException;
 import io.lookout.model.TimeParser;
+import io.lookout.query.promql.eval.EngineOptions;
 import java.time.Duration;
 import java.util.Map;
 
@@ -43,6 +44,16 @@ public record QueryConfig(
   public static final long DEFAULT_PROMQL_MAX_SAMPLES = 50_000_000L;
   public static final int DEFAULT_PROMQL_MAX_SERIES = 100_000;
   public static final Duration DEFAULT_PROMQL_LOOKBACK_DELTA = Duration.ofMinutes(5);
+
+  /**
+   * The PromQL engine settings of these values, shared by the Prometheus API and alert rules:
+   * Prometheus 2.x windows (closed at both ends), as the Prometheus 2.42 that
+   * PrometheusDifferentialIT compares against.
+   */
+  public EngineOptions engineOptions() {
+    return new EngineOptions(promqlLookbackDelta.toMillis(), promqlMaxSamples,
+        promqlMaxSeries, EngineOptions.DEFAULT_SUBQUERY_STEP_MILLIS, false);
+  }
 
   public QueryConfig {
     requirePositive("LOOKOUT_QUERY_TIMEOUT", timeout);

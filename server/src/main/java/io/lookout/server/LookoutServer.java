@@ -92,7 +92,7 @@ public final class LookoutServer {
       // before the query API's catch-all under /prometheus/api/v1/ (rules, alerts).
       server.notifier = new Notifier(vertx, notifierOptions, registry, Clock.systemUTC());
       server.alerting = new AlertingService(vertx, server.storage.logs(), server.storage.spans(),
-          server.storage.metrics(), alertingConfig, server.notifier, server.notifier::configure, registry,
+          server.storage.metrics(), queryConfig.engineOptions(), alertingConfig, server.notifier, server.notifier::configure, registry,
           Clock.systemUTC());
       server.notifier.mount(server.apiRouter);
       server.alerting.mount(server.apiRouter);
@@ -121,6 +121,7 @@ public final class LookoutServer {
     apiRouter = Router.router(vertx);
     hardening.mount(apiRouter); // security headers (and CORS when configured) on every response
     security.install(apiRouter); // authentication and the route table before every other route
+    new UiRoutes(io.lookout.ui.UiAssets.load()).mount(apiRouter); // the web UI at / and its deep links
     new OpsRoutes(health, registry).mount(apiRouter);
     apiServer = await(vertx.createHttpServer(hardening.apply(security.secure(new HttpServerOptions()
             .setHost(config.bindAddress())

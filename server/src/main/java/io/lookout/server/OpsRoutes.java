@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-/** {@code /healthz}, {@code /readyz}, {@code /metrics} and the landing page. */
+/** {@code /healthz}, {@code /readyz} and {@code /metrics}; the web UI (with its API list at {@code /api}) is at {@code /}, see {@link UiRoutes}. */
 final class OpsRoutes {
   private final Health health;
   private final PrometheusRegistry registry;
@@ -25,14 +25,6 @@ final class OpsRoutes {
     router.get("/healthz").handler(ctx -> respond(ctx, health.liveness()));
     router.get("/readyz").handler(ctx -> respond(ctx, health.readiness()));
     router.get("/metrics").blockingHandler(this::metrics, false);
-    router.get("/").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; charset=utf-8")
-        .end("Lookout is running.\n"
-            + "Send OTLP to :4317 (gRPC) or :4318 (HTTP /v1/logs, /v1/traces, /v1/metrics).\n"
-            + "Prometheus remote_write: POST /prometheus/api/v1/write\n"
-            + "Logs: GET /api/v1/logs?query=...  Traces: GET /api/v1/traces?service=... and /api/v1/traces/{traceId}\n"
-            + "Prometheus API (PromQL): /prometheus/api/v1/query  Jaeger API: /jaeger/api/services\n"
-            + "Operations: /healthz /readyz /metrics\n"));
   }
 
   private static void respond(RoutingContext ctx, CheckResult r) {

@@ -28,6 +28,10 @@ class AlertmanagerForwardTest extends Harness {
 
   @BeforeEach
   void setUp() throws Exception {
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(Files.isExecutable(BINARY)).as("prometheus-alertmanager must be installed in CI (.ci/run installs it)")
+          .isTrue();
+    }
     assumeTrue(Files.isExecutable(BINARY), "prometheus-alertmanager is not installed");
     setUpHarness();
     Path cfg = dir.resolve("am.yml");

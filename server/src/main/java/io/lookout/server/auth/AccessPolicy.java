@@ -58,6 +58,8 @@ public final class AccessPolicy {
     List<Rule> r = new ArrayList<>();
     // public: probes of the orchestrator and the steps of the browser login
     add(r, READ, Role.PUBLIC, "/healthz", "/readyz", "/auth/login", "/auth/callback");
+    // the UI's static files (scripts, styles, uPlot): no data in them
+    add(r, READ, Role.PUBLIC, "/ui/*");
     add(r, Set.of(HttpMethod.GET, HttpMethod.POST), Role.PUBLIC, "/auth/logout");
     // ingest: remote_write, Loki push, OTLP/HTTP should it be served here too
     add(r, Set.of(HttpMethod.POST), Role.INGEST, "/prometheus/api/v1/write", "/loki/api/v1/push",
@@ -69,7 +71,7 @@ public final class AccessPolicy {
     add(r, READ, Role.VIEWER, "/", "/auth/whoami");
     // native log and trace APIs
     add(r, READ_FORM, Role.VIEWER, "/api/v1/logs", "/api/v1/logs/histogram", "/api/v1/logs/fields",
-        "/api/v1/logs/fields/:name/values");
+        "/api/v1/logs/fields/:name/values", "/api/v1/logs/tail", "/api/v1/logs/context");
     add(r, READ, Role.VIEWER, "/api/v1/traces", "/api/v1/traces/services",
         "/api/v1/traces/services/:service/operations", "/api/v1/traces/dependencies", "/api/v1/traces/red",
         "/api/v1/traces/:traceId");
@@ -87,7 +89,7 @@ public final class AccessPolicy {
     add(r, READ, Role.VIEWER, "/api/v1/alerting/*");
     add(r, WRITE, Role.EDITOR, "/api/v1/alerting/*");
     // UI deep links (the app itself; its data calls go through the APIs above)
-    add(r, READ, Role.VIEWER, "/logs", "/traces", "/traces/:traceId", "/alerts", "/health");
+    add(r, READ, Role.VIEWER, "/logs", "/traces", "/traces/:traceId", "/alerts", "/health", "/api");
     return new AccessPolicy(r);
   }
 

@@ -5,18 +5,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One in-order chunk of a series in the head: floats (Gorilla) or native histograms, within one
- * partition. Guarded by the series lock. {@code persistedCount} is how many samples the index
- * holds (an open chunk is persisted as a snapshot at each commit and replaced at the next).
+ * One in-order chunk of a series in the head: floats or native histograms, within one partition.
+ * Guarded by the series lock. {@code persistedCount} is how many samples the index holds (an open
+ * chunk is persisted as a snapshot at each commit and replaced at the next).
+ *
+ * <p>An open float chunk grows as a Gorilla {@link XorChunk}; when it is closed it is sealed into
+ * the bytes it will be persisted as ({@link PackedChunk#encode(XorChunk)}): encoded once (at
+ * close instead of at commit), usually several times smaller in memory, and decoded by queries
+ * about three times faster than the Gorilla form.
  */
 final class HeadChunk {
   static final int MAX_SAMPLES = 120;
 
   final long id;
   final long partStartMs;
-  final XorChunk floats;
+  /** The open float chunk; null once sealed, and for histograms. */
+  private XorChunk floats;
+  /** The persisted form of a closed float chunk; never changes once set. */
+  private byte[] sealed;
+  private int sealedCount;
+  private long sealedMinT;
+  private long sealedMaxT;
   final List<NativeHistogram> hists;
-  boolean open = true;
+  private boolean open = true;
   int persistedCount;
 
   HeadChunk(long id, long partStartMs, boolean histogram) {
@@ -30,25 +41,53 @@ final class HeadChunk {
     return hists != null;
   }
 
+  boolean isOpen() {
+    return open;
+  }
+
+  /** Appends a float sample to an open float chunk. */
+  void append(long t, double v) {
+    floats.append(t, v);
+  }
+
+  /** Closes the chunk; a float chunk is sealed into its persisted form. */
+  void close() {
+    open = false;
+    if (floats != null) {
+      sealedCount = floats.count();
+      sealedMinT = floats.minT();
+      sealedMaxT = floats.maxT();
+      sealed = PackedChunk.encode(floats);
+      floats = null;
+    }
+  }
+
   int count() {
-    return floats != null ? floats.count() : hists.size();
+    return hists != null ? hists.size() : floats != null ? floats.count() : sealedCount;
   }
 
   long minT() {
-    return floats != null ? floats.minT() : hists.get(0).timestampMillis();
+    return hists != null ? hists.get(0).timestampMillis() : floats != null ? floats.minT() : sealedMinT;
   }
 
   long maxT() {
-    return floats != null ? floats.maxT() : hists.get(hists.size() - 1).timestampMillis();
+    return hists != null ? hists.get(hists.size() - 1).timestampMillis() : floats != null ? floats.maxT() : sealedMaxT;
   }
 
-  byte[] bytes() {
-    return floats != null ? floats.bytes() : HistogramCodec.encodeChunk(hists);
+  /**
+   * The encoded float samples, safe to keep and read outside the lock (a copy of an open chunk,
+   * the sealed bytes themselves otherwise); only for float chunks.
+   */
+  byte[] floatBytes() {
+    return floats != null ? floats.bytes() : sealed;
   }
 
   /** The bytes to persist: floats packed when their values allow it (see {@link PackedChunk}). */
   byte[] persistBytes() {
-    return floats != null ? PackedChunk.encode(floats) : HistogramCodec.encodeChunk(hists);
+    if (hists != null) {
+      return HistogramCodec.encodeChunk(hists);
+    }
+    return floats != null ? PackedChunk.encode(floats) : sealed;
   }
 
   boolean dirty() {
@@ -68,17 +107,19 @@ final class HeadChunk {
       }
       return null;
     }
-    Object[] found = new Object[1];
-    byte[] b = floats.bytes();
-    XorChunk.decode(b, 0, b.length, (ts, v) -> {
-      if (ts == t) {
-        found[0] = v;
-      }
-    });
-    return found[0];
+    byte[] b = floatBytes();
+    int n = FloatChunks.count(b, 0, b.length);
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    FloatChunks.decode(b, 0, b.length, ts, vs, 0, new long[n]);
+    int i = java.util.Arrays.binarySearch(ts, 0, n, t);
+    return i >= 0 ? (Object) vs[i] : null;
   }
 
   long memoryBytes() {
-    return floats != null ? floats.sizeBytes() + 64 : 64 + hists.size() * 160L;
+    if (hists != null) {
+      return 64 + hists.size() * 160L;
+    }
+    return 64 + (floats != null ? floats.sizeBytes() : sealed.length);
   }
 }

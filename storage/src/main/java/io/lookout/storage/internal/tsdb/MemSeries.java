@@ -98,7 +98,7 @@ final class MemSeries {
     long bits = Double.doubleToRawLongBits(v);
     if (t > maxT) {
       HeadChunk c = openChunk(t, false, partMs);
-      c.floats.append(t, v);
+      c.append(t, v);
       maxT = t;
       lastBits = bits;
       lastHist = null;
@@ -156,12 +156,12 @@ final class MemSeries {
   private HeadChunk openChunk(long t, boolean histogram, long partMs) {
     long part = Math.floorDiv(t, partMs) * partMs;
     HeadChunk c = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
-    if (c != null && c.open && c.partStartMs == part && c.isHistogram() == histogram
+    if (c != null && c.isOpen() && c.partStartMs == part && c.isHistogram() == histogram
         && c.count() < HeadChunk.MAX_SAMPLES) {
       return c;
     }
-    if (c != null) {
-      c.open = false;
+    if (c != null && c.isOpen()) {
+      c.close();
     }
     HeadChunk n = new HeadChunk(ThreadLocalRandom.current().nextLong(), part, histogram);
     chunks.add(n);
@@ -175,7 +175,7 @@ final class MemSeries {
   synchronized void collectWrites(long partMs, List<ChunkWrite> out) {
     for (HeadChunk c : chunks) {
       if (c.dirty()) {
-        out.add(new ChunkWrite(c.partStartMs, c.minT(), c.maxT(), c.persistBytes(), c.id, c.open,
+        out.add(new ChunkWrite(c.partStartMs, c.minT(), c.maxT(), c.persistBytes(), c.id, c.isOpen(),
             c.persistedCount > 0));
         c.persistedCount = c.count();
       }
@@ -225,7 +225,7 @@ final class MemSeries {
     while (it.hasNext()) {
       HeadChunk c = it.next();
       boolean expired = c.partStartMs + partMs <= cutoffMs;
-      boolean done = !c.open && !c.dirty() && c.maxT() < maxT - window;
+      boolean done = !c.isOpen() && !c.dirty() && c.maxT() < maxT - window;
       if (expired || done) {
         it.remove();
       }
@@ -241,14 +241,35 @@ final class MemSeries {
     return chunks.isEmpty() && ooo.isEmpty() && (exemplars == null || !exemplars.hasUnpersisted());
   }
 
-  /** Copies of the head data overlapping {@code [minT, maxT]}, for a query. */
-  synchronized void snapshot(long minT, long maxTq, List<byte[]> chunkBytes, TreeMap<Long, Object> oooOut) {
+  /**
+   * Gathers the head data overlapping {@code [minT, maxT]} into {@code d} for a query: copies of
+   * the float chunks' bytes (decoded later, outside the lock), the histograms and the out-of-order
+   * samples in the range; every chunk is registered so that partition copies of it are recognised.
+   */
+  synchronized void snapshot(long minT, long maxTq, SeriesData d) {
     for (HeadChunk c : chunks) {
       if (c.count() > 0 && c.minT() <= maxTq && c.maxT() >= minT) {
-        chunkBytes.add(c.bytes());
+        if (!c.isHistogram()) {
+          d.headFloatChunk(c.floatBytes(), c.minT(), c.maxT());
+        } else {
+          d.headHistogramChunk(c.minT(), c.maxT());
+          for (NativeHistogram h : c.hists) {
+            if (h.timestampMillis() >= minT && h.timestampMillis() <= maxTq) {
+              d.add(h);
+            }
+          }
+        }
       }
     }
-    oooOut.putAll(ooo.subMap(minT, true, maxTq, true));
+    if (!ooo.isEmpty()) {
+      for (Map.Entry<Long, Object> e : ooo.subMap(minT, true, maxTq, true).entrySet()) {
+        if (e.getValue() instanceof Double v) {
+          d.add(e.getKey(), v);
+        } else {
+          d.add((NativeHistogram) e.getValue());
+        }
+      }
+    }
   }
 
   /** Keeps an exemplar unless older than the newest kept or already kept; true when kept. */

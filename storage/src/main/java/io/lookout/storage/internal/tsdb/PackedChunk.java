@@ -1,6 +1,5 @@
 package io.lookout.storage.internal.tsdb;
 
-import io.lookout.storage.internal.ByteReader;
 import io.lookout.storage.internal.ByteWriter;
 
 /**
@@ -28,8 +27,6 @@ final class PackedChunk {
   private static final int MAX_SCALE = 15;
   private static final double[] POW10 = new double[MAX_SCALE + 1];
   private static final long MAX_MANTISSA = 1L << 53;
-  /** Chunks hold far fewer; a larger count means corrupt bytes. */
-  private static final int MAX_SAMPLES = 1 << 24;
 
   static {
     double p = 1;
@@ -285,99 +282,17 @@ final class PackedChunk {
     }
   }
 
-  private static void unpack(ByteReader r, long[] out, int n) {
-    if (n == 0) {
-      return;
-    }
-    long ref = r.readZLong();
-    int width = r.readByte();
-    int exceptions = r.readVInt();
-    if (width > 64 || exceptions < 0 || exceptions > n) {
-      throw new IllegalStateException("bit width " + width + " or " + exceptions + " exceptions of " + n
-          + " values out of range in a packed chunk");
-    }
-    if (width == 0) {
-      java.util.Arrays.fill(out, 0, n, 0L);
-    } else {
-      long acc = 0;
-      int bits = 0;
-      for (int i = 0; i < n; i++) {
-        long v = 0;
-        int left = width;
-        while (left > 0) {
-          if (bits == 0) {
-            acc = r.readByte();
-            bits = 8;
-          }
-          int take = Math.min(left, bits);
-          v = (v << take) | ((acc >>> (bits - take)) & ((1L << take) - 1));
-          bits -= take;
-          left -= take;
-        }
-        out[i] = v;
-      }
-    }
-    int at = -1;
-    for (int e = 0; e < exceptions; e++) {
-      at += r.readVInt() + 1;
-      if (at < 0 || at >= n) {
-        throw new IllegalStateException("exception position " + at + " outside " + n + " values in a packed chunk");
-      }
-      out[at] = r.readVLong();
-    }
-    for (int i = 0; i < n; i++) {
-      long z = out[i];
-      out[i] = ref + ((z >>> 1) ^ -(z & 1));
-    }
-  }
-
   /** Decodes packed chunk bytes into the sink, in timestamp order. */
   static void decode(byte[] b, int off, int len, XorChunk.SampleSink sink) {
-    ByteReader r = new ByteReader(b, off, len);
-    if (r.readByte() != TYPE) {
+    if (len < 1 || b[off] != TYPE) {
       throw new IllegalStateException("not a packed float chunk");
     }
-    int n = r.readVInt();
-    if (n < 0 || n > MAX_SAMPLES) {
-      throw new IllegalStateException("implausible sample count " + n + " in a packed chunk");
-    }
+    int n = FloatChunks.count(b, off, len);
     long[] ts = new long[n];
-    if (n > 0) {
-      ts[0] = r.readZLong();
-    }
-    if (n > 1) {
-      long delta = r.readZLong();
-      ts[1] = ts[0] + delta;
-      long[] dod = new long[n - 2];
-      unpack(r, dod, n - 2);
-      for (int i = 2; i < n; i++) {
-        delta += dod[i - 2];
-        ts[i] = ts[i - 1] + delta;
-      }
-    }
-    int scale = r.readByte();
-    int order = r.readByte();
-    if (scale < 0 || scale > MAX_SCALE || order < 0 || order > 2) {
-      throw new IllegalStateException("scale " + scale + " or order " + order + " out of range in a packed chunk");
-    }
-    long[] firsts = new long[order];
-    for (int k = 0; k < order && k < n; k++) {
-      firsts[k] = r.readZLong();
-    }
-    long[] seq = new long[Math.max(0, n - order)];
-    unpack(r, seq, seq.length);
-    // integrate back up to the values: order 2 -> deltas -> values
-    for (int k = Math.min(order, n) - 1; k >= 0; k--) {
-      long[] up = new long[seq.length + 1];
-      up[0] = firsts[k];
-      for (int i = 0; i < seq.length; i++) {
-        up[i + 1] = up[i] + seq[i];
-      }
-      seq = up;
-    }
-    double p = POW10[scale];
+    double[] vs = new double[n];
+    FloatChunks.decodePacked(b, off, len, ts, vs, 0, new long[n]);
     for (int i = 0; i < n; i++) {
-      sink.accept(ts[i], seq[i] / p);
+      sink.accept(ts[i], vs[i]);
     }
   }
 

@@ -56,9 +56,16 @@ final class PartitionReader {
     return out;
   }
 
-  /** Receives one chunk of a series. */
-  interface ChunkSink {
-    void chunk(long ref, BytesRef bytes) throws IOException;
+  /** Receives the chunks of the series asked for. */
+  interface ChunkVisitor {
+    /**
+     * Whether to read a chunk of {@code refs[i]} spanning {@code [minT, maxT]} (from its doc
+     * values, before its bytes are read); when true, {@link #chunk} follows for it.
+     */
+    boolean wants(int i, long minT, long maxT);
+
+    /** One chunk; {@code bytes} is valid only during the call. */
+    void chunk(int i, long minT, long maxT, BytesRef bytes) throws IOException;
   }
 
   /**
@@ -66,7 +73,7 @@ final class PartitionReader {
    * index is sorted by (ref, chunk start), so each segment is walked forward once, skipping blocks
    * of other series through the ref skip index.
    */
-  static void chunks(IndexSearcher s, long[] refs, long minT, long maxT, ChunkSink sink) throws IOException {
+  static void chunks(IndexSearcher s, long[] refs, long minT, long maxT, ChunkVisitor v) throws IOException {
     if (refs.length == 0) {
       return;
     }
@@ -82,7 +89,8 @@ final class PartitionReader {
       DocValuesSkipper skipper = r.getDocValuesSkipper(TsdbPartition.REF);
       Bits live = r.getLiveDocs();
       int doc = ref.nextDoc();
-      for (long target : refs) {
+      for (int i = 0; i < refs.length; i++) {
+        long target = refs[i];
         if (doc == DocIdSetIterator.NO_MORE_DOCS) {
           break;
         }
@@ -109,8 +117,11 @@ final class PartitionReader {
               }
               break;
             }
-            if (maxt.advanceExact(doc) && maxt.longValue() >= minT && chunk.advanceExact(doc)) {
-              sink.chunk(target, chunk.binaryValue());
+            if (maxt.advanceExact(doc)) {
+              long hi = maxt.longValue();
+              if (hi >= minT && chunk.advanceExact(doc) && v.wants(i, lo, hi)) {
+                v.chunk(i, lo, hi, chunk.binaryValue());
+              }
             }
           }
           doc = ref.nextDoc();

@@ -13,6 +13,7 @@ import io.lookout.model.metrics.SeriesSamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,13 @@ public final class TsdbReads {
     this.tsdb = tsdb;
   }
 
+  /**
+   * The samples of the matching series in {@code [minT, maxT]}. The head is gathered first (a chunk
+   * evicted from it after that point is already visible in the index), then the partitions; a
+   * chunk both in the head and in a partition (persisted, kept in the head for the out-of-order
+   * window) is recognised by its doc values and read from one place only. Every chunk is decoded
+   * once, into arrays of the exact result size.
+   */
   public List<SeriesSamples> select(String tenant, List<LabelMatcher> matchers, long minT, long maxT,
       SelectLimits limits) {
     long t0 = System.nanoTime();
@@ -43,59 +51,83 @@ public final class TsdbReads {
     Matchers ms = Matchers.compile(matchers);
     Map<Labels, SeriesData> acc = new HashMap<>();
     long[] raw = {0};
-    // the head first (a chunk evicted from it after this point is already visible in the index)
-    List<Map.Entry<Labels, List<byte[]>>> headChunks = new ArrayList<>();
-    List<Map.Entry<Labels, TreeMap<Long, Object>>> headOoo = new ArrayList<>();
     TenantHead head = tsdb.heads.get(tenant);
     if (head != null) {
       for (MemSeries s : candidates(head, ms)) {
         if (!ms.matches(s.labels)) {
           continue;
         }
-        List<byte[]> cs = new ArrayList<>();
-        TreeMap<Long, Object> ooo = new TreeMap<>();
-        s.snapshot(minT, maxT, cs, ooo);
-        if (!cs.isEmpty()) {
-          headChunks.add(Map.entry(s.labels, cs));
-        }
-        if (!ooo.isEmpty()) {
-          headOoo.add(Map.entry(s.labels, ooo));
+        SeriesData d = new SeriesData(s.labels, minT, maxT);
+        s.snapshot(minT, maxT, d);
+        if (!d.isEmpty()) {
+          checkSeries(acc, limits);
+          acc.put(s.labels, d);
+          raw[0] += d.rawCount();
         }
       }
+      checkRaw(raw[0], limits);
     }
     forPartitions(tenant, minT, maxT, (part, searcher) -> {
       Map<Long, Labels> refs = PartitionReader.matchSeries(searcher, ms.query());
       long[] sorted = refs.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-      PartitionReader.chunks(searcher, sorted, minT, maxT, (ref, bytes) -> {
-        checkDeadline(deadline, limits);
-        decode(data(acc, refs.get(ref), limits), bytes.bytes, bytes.offset, bytes.length, minT, maxT, raw, limits);
-      });
-    });
-    for (Map.Entry<Labels, List<byte[]>> e : headChunks) {
-      SeriesData d = data(acc, e.getKey(), limits);
-      for (byte[] b : e.getValue()) {
-        decode(d, b, 0, b.length, minT, maxT, raw, limits);
-      }
-    }
-    for (Map.Entry<Labels, TreeMap<Long, Object>> e : headOoo) {
-      SeriesData d = data(acc, e.getKey(), limits);
-      e.getValue().forEach((t, v) -> {
-        if (v instanceof Double x) {
-          d.add(t, x);
-        } else {
-          d.add((NativeHistogram) v);
+      SeriesData[] ds = new SeriesData[sorted.length];
+      boolean[] looked = new boolean[sorted.length];
+      int[] visited = {0};
+      PartitionReader.chunks(searcher, sorted, minT, maxT, new PartitionReader.ChunkVisitor() {
+        @Override
+        public boolean wants(int i, long lo, long hi) {
+          if (!looked[i]) {
+            looked[i] = true;
+            ds[i] = acc.get(refs.get(sorted[i]));
+          }
+          SeriesData d = ds[i];
+          if (d == null) {
+            return true;
+          }
+          long before = d.rawCount();
+          boolean wanted = d.wantsPartitionChunk(lo, hi); // may drop the head's copy of the chunk
+          raw[0] += d.rawCount() - before;
+          return wanted;
+        }
+
+        @Override
+        public void chunk(int i, long lo, long hi, BytesRef bytes) {
+          if ((++visited[0] & 63) == 0) {
+            checkDeadline(deadline, limits);
+          }
+          SeriesData d = ds[i];
+          if (d == null) {
+            d = data(acc, refs.get(sorted[i]), minT, maxT, limits);
+            ds[i] = d;
+          }
+          long before = d.rawCount();
+          byte[] b = Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length);
+          if (PackedChunk.isFloatChunk(b[0])) {
+            d.floatChunk(b, 0, b.length, lo, hi);
+          } else {
+            for (NativeHistogram h : HistogramCodec.decodeChunk(b, 0, b.length)) {
+              if (h.timestampMillis() >= minT && h.timestampMillis() <= maxT) {
+                d.add(h);
+              }
+            }
+          }
+          raw[0] += d.rawCount() - before;
+          checkRaw(raw[0], limits);
         }
       });
-    }
+    });
+    checkDeadline(deadline, limits);
     List<SeriesSamples> out = new ArrayList<>(acc.size());
+    SeriesData.Scratch scratch = new SeriesData.Scratch();
     long total = 0;
     for (SeriesData d : acc.values()) {
-      SeriesSamples s = d.finish();
-      total += s.size() + s.histograms().size();
+      SeriesSamples s = d.finish(scratch);
+      int n = s.size() + s.histograms().size();
+      total += n;
       if (total > limits.maxSamples()) {
         throw tooManySamples(limits);
       }
-      if (s.size() + s.histograms().size() > 0) {
+      if (n > 0) {
         out.add(s);
       }
     }
@@ -109,17 +141,33 @@ public final class TsdbReads {
     return name != null ? head.named(name) : head.all();
   }
 
-  private static SeriesData data(Map<Labels, SeriesData> acc, Labels labels, SelectLimits limits) {
+  private static void checkSeries(Map<Labels, SeriesData> acc, SelectLimits limits) {
+    if (acc.size() >= limits.maxSeries()) {
+      throw new LookoutException(ErrorCode.EXECUTION, "the query selects more than " + limits.maxSeries()
+          + " series: add label matchers or query a shorter range" + remedy(limits));
+    }
+  }
+
+  private static SeriesData data(Map<Labels, SeriesData> acc, Labels labels, long minT, long maxT,
+      SelectLimits limits) {
     SeriesData d = acc.get(labels);
     if (d == null) {
-      if (acc.size() >= limits.maxSeries()) {
-        throw new LookoutException(ErrorCode.EXECUTION, "the query selects more than " + limits.maxSeries()
-            + " series: add label matchers or query a shorter range" + remedy(limits));
-      }
-      d = new SeriesData(labels);
+      checkSeries(acc, limits);
+      d = new SeriesData(labels, minT, maxT);
       acc.put(labels, d);
     }
     return d;
+  }
+
+  /**
+   * Samples gathered so far that are surely in the range (chunks straddling its ends are not
+   * counted); duplicates of genuine overlaps are allowed for. Bounds the work before decoding; the
+   * result is checked exactly as it is decoded.
+   */
+  private static void checkRaw(long raw, SelectLimits limits) {
+    if (raw > 2 * limits.maxSamples() + 1024) {
+      throw tooManySamples(limits);
+    }
   }
 
   private static LookoutException tooManySamples(SelectLimits limits) {
@@ -135,29 +183,6 @@ public final class TsdbReads {
     if (System.nanoTime() > deadline) {
       throw new LookoutException(ErrorCode.TIMEOUT, "select timed out after " + limits.timeoutMillis()
           + "ms: query a shorter range or fewer series");
-    }
-  }
-
-  private static void decode(SeriesData d, byte[] b, int off, int len, long minT, long maxT, long[] raw,
-      SelectLimits limits) {
-    if (PackedChunk.isFloatChunk(b[off])) {
-      PackedChunk.decodeFloats(b, off, len, (t, v) -> {
-        if (t >= minT && t <= maxT) {
-          d.add(t, v);
-          raw[0]++;
-        }
-      });
-    } else {
-      for (NativeHistogram h : HistogramCodec.decodeChunk(b, off, len)) {
-        if (h.timestampMillis() >= minT && h.timestampMillis() <= maxT) {
-          d.add(h);
-          raw[0]++;
-        }
-      }
-    }
-    // duplicates (an open chunk both in the index and in the head) are dropped later; allow for them
-    if (raw[0] > 2 * limits.maxSamples() + 1024) {
-      throw tooManySamples(limits);
     }
   }
 

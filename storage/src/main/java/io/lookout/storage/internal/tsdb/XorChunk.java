@@ -150,116 +150,18 @@ final class XorChunk {
     if (len < 4 || b[off] != TYPE) {
       throw new IllegalStateException("not a float chunk");
     }
-    int n = ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
-    BitReader r = new BitReader(b, off + 4, len - 4);
-    long t = 0;
-    long delta = 0;
-    long bits = 0;
-    int leading = 0;
-    int trailing = 0;
+    int n = FloatChunks.count(b, off, len);
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    FloatChunks.decodeXor(b, off, len, ts, vs, 0);
     for (int i = 0; i < n; i++) {
-      if (i == 0) {
-        long z = r.readVarBits();
-        t = (z >>> 1) ^ -(z & 1);
-        bits = r.readBits(64);
-      } else {
-        if (i == 1) {
-          long z = r.readVarBits();
-          delta = (z >>> 1) ^ -(z & 1);
-        } else {
-          long dod;
-          if (r.readBits(1) == 0) {
-            dod = 0;
-          } else if (r.readBits(1) == 0) {
-            dod = signExtend(r.readBits(7), 7);
-          } else if (r.readBits(1) == 0) {
-            dod = signExtend(r.readBits(14), 14);
-          } else if (r.readBits(1) == 0) {
-            dod = signExtend(r.readBits(20), 20);
-          } else {
-            dod = r.readBits(64);
-          }
-          delta += dod;
-        }
-        t += delta;
-        if (r.readBits(1) != 0) {
-          if (r.readBits(1) != 0) {
-            leading = (int) r.readBits(5);
-            int sig = (int) r.readBits(6) + 1;
-            trailing = 64 - leading - sig;
-          }
-          int sig = 64 - leading - trailing;
-          bits ^= r.readBits(sig) << trailing;
-        }
-      }
-      sink.accept(t, Double.longBitsToDouble(bits));
+      sink.accept(ts[i], vs[i]);
     }
-  }
-
-  private static long signExtend(long v, int n) {
-    // encoded ranges are asymmetric ([-(2^(n-1)-1), 2^(n-1)]); the all-high pattern means +2^(n-1)
-    if (v == 1L << (n - 1)) {
-      return v;
-    }
-    return (v << (64 - n)) >> (64 - n);
   }
 
   /** Receives decoded samples in order. */
   @FunctionalInterface
   interface SampleSink {
     void accept(long t, double v);
-  }
-
-  private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
-  private static final class BitReader {
-    private final byte[] b;
-    private final int off;
-    private final int len;
-    private long pos;
-
-    BitReader(byte[] b, int off, int len) {
-      this.b = b;
-      this.off = off;
-      this.len = len;
-    }
-
-    long readVarBits() {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        long x = readBits(8);
-        v |= (x & 0x7F) << shift;
-        if ((x & 0x80) == 0) {
-          return v;
-        }
-      }
-      throw new IllegalStateException("malformed chunk varint");
-    }
-
-    long readBits(int n) {
-      int at = (int) (pos >>> 3);
-      int skip = (int) (pos & 7);
-      if (n > 0 && skip + n <= 64 && at + 8 <= len) { // one big-endian load holds all n bits
-        long window = (long) BIG_ENDIAN_LONGS.get(b, off + at);
-        pos += n;
-        return (window << skip) >>> (64 - n);
-      }
-      long v = 0;
-      while (n > 0) {
-        int byteIdx = (int) (pos >>> 3);
-        if (byteIdx >= len) {
-          throw new IllegalStateException("truncated chunk");
-        }
-        int bitOff = (int) (pos & 7);
-        int room = 8 - bitOff;
-        int take = Math.min(room, n);
-        int x = (b[off + byteIdx] >>> (room - take)) & ((1 << take) - 1);
-        v = (v << take) | x;
-        pos += take;
-        n -= take;
-      }
-      return v;
-    }
   }
 }
