@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
 public class AgentBench {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final long CLK_TCK = 100;
-  /** The agent's JVM flags unless AGENT_JVM_OPTS says otherwise (the ones agent/README.md recommends). */
-  static final String JVM_OPTS = "-Xms8m -Xmx48m -Xmn8m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
-      + " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=24m";
+  /**
+   * The agent runs through agent/bin/lookout-agent (its JVM flags and MALLOC_ARENA_MAX, as users run it)
+   * unless AGENT_JVM_OPTS is set: then {@code java $AGENT_JVM_OPTS -jar} directly, for experiments.
+   */
+  static final String JVM_OPTS = System.getenv("AGENT_JVM_OPTS");
+  static String launcher = "agent/bin/lookout-agent";
 
   public static void main(String[] a) throws Exception {
     String agentJar = "agent/target/lookout-agent.jar";
@@ -38,6 +41,7 @@ public class AgentBench {
     int rate = 10_000;
     int seconds = 60;
     boolean nullUpstream = false;
+    boolean skipBacklog = false;
     for (int i = 0; i < a.length; i++) {
       switch (a[i]) {
         case "--agent-jar" -> agentJar = a[++i];
@@ -47,6 +51,8 @@ public class AgentBench {
         case "--rate" -> rate = Integer.parseInt(a[++i]);
         case "--seconds" -> seconds = Integer.parseInt(a[++i]);
         case "--null-upstream" -> nullUpstream = true;
+        case "--skip-backlog" -> skipBacklog = true;
+        case "--launcher" -> launcher = a[++i];
         default -> throw new IllegalArgumentException("unknown argument " + a[i]);
       }
     }
@@ -86,8 +92,10 @@ public class AgentBench {
     }
     try {
       System.out.printf("upstream: %s, agent JVM: %s%n", nullUpstream ? "discarding endpoint" : "real server",
-          System.getenv().getOrDefault("AGENT_JVM_OPTS", JVM_OPTS));
-      backlog(work, agentJar, endpoint, samples, lines);
+          JVM_OPTS == null ? launcher : JVM_OPTS);
+      if (!skipBacklog) {
+        backlog(work, agentJar, endpoint, samples, lines);
+      }
       steady(work, agentJar, endpoint, samples, rate, seconds);
     } finally {
       if (server != null) {
@@ -139,7 +147,7 @@ public class AgentBench {
     long cpu0 = agent.cpuTicks();
     long t0 = System.nanoTime();
     long next = t0;
-    List<Long> rss = new ArrayList<>();
+    List<long[]> rss = new ArrayList<>();
     long nextSample = t0 + 1_000_000_000L;
     try (var out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
       while (System.nanoTime() - t0 < seconds * 1_000_000_000L) {
@@ -150,7 +158,7 @@ public class AgentBench {
         out.write(b.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
         if (System.nanoTime() >= nextSample) {
-          rss.add(agent.rssKb());
+          rss.add(agent.rssParts());
           nextSample += 1_000_000_000L;
         }
         next += 10_000_000L;
@@ -166,12 +174,24 @@ public class AgentBench {
     while (agent.metric("lookout_agent_upload_items_total") < written) {
       Thread.sleep(100);
     }
-    long maxRss = rss.stream().mapToLong(Long::longValue).max().orElse(0);
-    long medRss = rss.stream().sorted().skip(rss.size() / 2).findFirst().orElse(0L);
     System.out.printf("steady: %d lines in %.1f s (%.0f lines/s), agent CPU %.2f s = %.1f%% of a core"
-        + " (%.1f%% per 10k lines/s), RSS median %d MB max %d MB, caught up %.1f s after the writer stopped%n",
+        + " (%.1f%% per 10k lines/s), caught up %.1f s after the writer stopped%n",
         written, wall, written / wall, cpu, 100 * cpu / wall, 100 * cpu / wall * 10_000 / (written / wall),
-        medRss / 1024, maxRss / 1024, (System.nanoTime() - lag0) / 1e9);
+        (System.nanoTime() - lag0) / 1e9);
+    String[] names = {"VmRSS", "RssAnon", "RssFile", "RssShmem"};
+    for (int k = 0; k < names.length; k++) {
+      int col = k;
+      long[] v = rss.stream().mapToLong(r -> r[col]).sorted().toArray();
+      System.out.printf("  %-8s median %5.1f MB  max %5.1f MB%n", names[k],
+          v.length == 0 ? 0 : v[v.length / 2] / 1024.0, v.length == 0 ? 0 : v[v.length - 1] / 1024.0);
+    }
+    if (JVM_OPTS != null && JVM_OPTS.contains("NativeMemoryTracking")) {
+      Path nmt = work.resolve("agent-steady-nmt.txt");
+      new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(agent.process().pid()), "VM.native_memory", "summary")
+          .redirectErrorStream(true).redirectOutput(nmt.toFile()).start().waitFor();
+      System.out.println("  native memory summary: " + nmt);
+    }
     agent.stop();
   }
 
@@ -230,10 +250,17 @@ public class AgentBench {
             - paths: ["%s/*.log"]
               service: bench
           """.formatted(endpoint, dir.resolve("data"), port, buffer, logs));
-      List<String> cmd = new ArrayList<>(List.of(java()));
-      cmd.addAll(List.of(System.getenv().getOrDefault("AGENT_JVM_OPTS", JVM_OPTS).trim().split("\\s+")));
-      cmd.addAll(List.of("-jar", jar, cfg.toString()));
+      List<String> cmd = new ArrayList<>();
+      if (JVM_OPTS == null) {
+        cmd.addAll(List.of("sh", launcher, cfg.toString())); // the script execs java: same pid
+      } else {
+        cmd.add(java());
+        cmd.addAll(List.of(JVM_OPTS.trim().split("\\s+")));
+        cmd.addAll(List.of("-jar", jar, cfg.toString()));
+      }
       ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().put("LOOKOUT_AGENT_JAR", jar);
+      pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
       pb.redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
       Process p = pb.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -262,6 +289,20 @@ public class AgentBench {
       String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+    }
+
+    /** VmRSS, RssAnon, RssFile, RssShmem in kB. */
+    long[] rssParts() throws IOException {
+      String[] names = {"VmRSS:", "RssAnon:", "RssFile:", "RssShmem:"};
+      long[] out = new long[names.length];
+      for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        for (int k = 0; k < names.length; k++) {
+          if (l.startsWith(names[k])) {
+            out[k] = Long.parseLong(l.replaceAll("\\D", ""));
+          }
+        }
+      }
+      return out;
     }
 
     long rssKb() throws IOException {

@@ -3,6 +3,7 @@ package io.lookout.agent;
 import io.lookout.agent.config.AgentConfig;
 import io.lookout.agent.config.ConfigException;
 import io.lookout.agent.config.ConfigLoader;
+import io.lookout.agent.config.IsolatedConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +18,35 @@ import org.slf4j.LoggerFactory;
  * and column).
  */
 public final class Main {
+  static {
+    configureLogging(System.getenv("LOOKOUT_AGENT_LOG_LEVEL"));
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
+
+  /**
+   * Plain lines on stdout through slf4j-simple, configured by system properties before the first
+   * logger exists; {@code -Dorg.slf4j.simpleLogger.*} on the command line still wins.
+   */
+  static void configureLogging(String level) {
+    String l = level == null || level.isBlank() ? "info" : level.trim().toLowerCase(java.util.Locale.ROOT);
+    if (l.equals("warning")) {
+      l = "warn";
+    }
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", l);
+    setDefault("org.slf4j.simpleLogger.logFile", "System.out");
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
 
   public static void main(String[] args) {
     String path = args.length > 0 ? args[0] : System.getenv(ConfigLoader.CONFIG_ENV);
@@ -29,7 +56,7 @@ public final class Main {
     }
     AgentConfig config;
     try {
-      config = ConfigLoader.load(Path.of(path), System.getenv());
+      config = IsolatedConfig.load(Path.of(path), System.getenv());
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -347,7 +347,7 @@ public final class FileInput implements AutoCloseable {
   private void flush() throws InterruptedException {
     if (batch.records() > 0) {
       int n = batch.records();
-      byte[] body = batch.drain().toByteArray();
+      byte[] body = batch.drainBytes();
       boolean waited = false;
       while (true) {
         try {

@@ -51,6 +51,11 @@ public final class DiskQueue implements AutoCloseable {
       }
       return n;
     }
+
+    /** The same batch without its payloads (enough to ack it), so they can be collected while it is sent. */
+    public Batch withoutPayloads() {
+      return new Batch(signal, List.of(), items, frameBytes, end);
+    }
   }
 
   private record Pending(Signal signal, byte[] payload, int items, CompletableFuture<Void> done) {}

@@ -7,10 +7,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URL;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -26,7 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * 502, 503, 504 and connection errors are retried without limit with exponential backoff and full
  * jitter, waiting at least what {@code Retry-After} asks; other 5xx up to {@code retry.max_attempts}
  * times; other 4xx drop the batch (counted and logged) so that a poison batch cannot block the queue.
+ *
+ * <p>Transport is {@link HttpURLConnection} (keep-alive by the JDK), not {@code java.net.http}: the
+ * latter loads ~400 classes, initialises the default TLS context even for {@code http} and runs a
+ * selector thread plus workers, several MB of RSS for one request at a time.
  */
 public final class Uploader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
@@ -46,7 +52,8 @@ public final class Uploader implements AutoCloseable {
 
   private final DiskQueue queue;
   private final AgentConfig config;
-  private final HttpClient client;
+  /** Only for an {@code https} endpoint, else null (no TLS classes loaded). */
+  private final SSLSocketFactory tlsSockets;
   private final Thread thread;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Counter requests;
@@ -56,17 +63,13 @@ public final class Uploader implements AutoCloseable {
   private final Counter dropped;
   private final Histogram latency;
   private volatile boolean lastAttemptFailed;
+  /** The request being sent, disconnected by close() (blocking socket reads ignore interrupts). */
+  private volatile HttpURLConnection inFlight;
 
   public Uploader(DiskQueue queue, AgentConfig config, PrometheusRegistry registry) {
     this.queue = queue;
     this.config = config;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10));
-    if ("https".equals(config.endpoint().getScheme())) {
-      b.sslContext(sslContext(config.tls()));
-    }
-    this.client = b.build();
+    this.tlsSockets = "https".equals(config.endpoint().getScheme()) ? sslContext(config.tls()).getSocketFactory() : null;
     requests = Counter.builder().name("lookout_agent_upload_requests_total")
         .help("upstream requests by signal and outcome (success, retry, dropped)")
         .labelNames("signal", "outcome").register(registry);
@@ -110,6 +113,10 @@ public final class Uploader implements AutoCloseable {
   public void close() throws InterruptedException {
     stop.countDown();
     thread.interrupt();
+    HttpURLConnection c = inFlight;
+    if (c != null) {
+      c.disconnect();
+    }
     thread.join(10_000);
   }
 
@@ -127,7 +134,14 @@ public final class Uploader implements AutoCloseable {
         }
         continue;
       }
-      if (batch != null && deliver(batch)) {
+      if (batch == null) {
+        continue;
+      }
+      // compress, then let the payloads go: a slow upstream must not keep both alive (they would be
+      // promoted to the old generation, which then grows)
+      byte[] body = gzip(batch);
+      batch = batch.withoutPayloads();
+      if (deliver(batch, body)) {
         try {
           queue.ack(batch);
         } catch (IOException e) {
@@ -138,26 +152,9 @@ public final class Uploader implements AutoCloseable {
   }
 
   /** Sends until delivered or dropped (true) or stopping (false, left in the queue). */
-  private boolean deliver(DiskQueue.Batch batch) {
+  private boolean deliver(DiskQueue.Batch batch, byte[] body) {
     String signal = batch.signal().name().toLowerCase(Locale.ROOT);
-    byte[] body = gzip(batch);
     URI uri = URI.create(stripSlash(config.endpoint().toString()) + batch.signal().path());
-    HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-protobuf")
-        .header("Content-Encoding", "gzip")
-        .header("User-Agent", "lookout-agent")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (config.token() != null) {
-      rb.header("Authorization", "Bearer " + config.token());
-    }
-    if (config.tenant() != null) {
-      rb.header("X-Scope-OrgID", config.tenant());
-    }
-    for (Map.Entry<String, String> h : config.headers().entrySet()) {
-      rb.header(h.getKey(), h.getValue());
-    }
-    HttpRequest request = rb.build();
     int attempt = 0;
     while (stop.getCount() > 0) {
       attempt++;
@@ -165,14 +162,11 @@ public final class Uploader implements AutoCloseable {
       String reason;
       long t0 = System.nanoTime();
       try {
-        HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        byte[] responseBody;
-        try (InputStream in = r.body()) {
-          responseBody = in.readNBytes(64 * 1024);
-        }
+        Response r = post(uri.toURL(), body);
+        byte[] responseBody = r.body();
         String detail = new String(responseBody, 0, Math.min(512, responseBody.length), java.nio.charset.StandardCharsets.UTF_8);
         latency.observe((System.nanoTime() - t0) / 1e9);
-        int status = r.statusCode();
+        int status = r.status();
         if (status / 100 == 2) {
           requests.labelValues(signal, "success").inc();
           records.labelValues(signal).inc(batch.items());
@@ -193,7 +187,7 @@ public final class Uploader implements AutoCloseable {
           return true;
         }
         Duration b = backoff(attempt);
-        Duration ra = retryAfter(r.headers().firstValue("Retry-After").orElse(null));
+        Duration ra = retryAfter(r.retryAfter());
         wait = ra.compareTo(b) > 0 ? ra : b;
       } catch (IOException e) {
         reason = "connection";
@@ -201,7 +195,8 @@ public final class Uploader implements AutoCloseable {
         if (attempt == 1 || attempt % 20 == 0) {
           LOG.warn("cannot reach {} ({}): attempt {}, retrying in {} ms", uri, e.toString(), attempt, wait.toMillis());
         }
-      } catch (InterruptedException e) {
+      }
+      if (stop.getCount() == 0) {
         return false;
       }
       lastAttemptFailed = true;
@@ -213,6 +208,55 @@ public final class Uploader implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  private record Response(int status, String retryAfter, byte[] body) {}
+
+  /** One POST; the response body (at most 64 KiB) is read to the end so that the connection is reused. */
+  private Response post(URL url, byte[] body) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) url.openConnection();
+    inFlight = c;
+    try {
+      if (tlsSockets != null && c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(tlsSockets);
+      }
+      c.setConnectTimeout(10_000);
+      c.setReadTimeout(30_000);
+      c.setUseCaches(false);
+      c.setInstanceFollowRedirects(false);
+      c.setDoOutput(true);
+      c.setRequestMethod("POST");
+      c.setFixedLengthStreamingMode(body.length);
+      c.setRequestProperty("Content-Type", "application/x-protobuf");
+      c.setRequestProperty("Content-Encoding", "gzip");
+      c.setRequestProperty("User-Agent", "lookout-agent");
+      if (config.token() != null) {
+        c.setRequestProperty("Authorization", "Bearer " + config.token());
+      }
+      if (config.tenant() != null) {
+        c.setRequestProperty("X-Scope-OrgID", config.tenant());
+      }
+      for (Map.Entry<String, String> h : config.headers().entrySet()) {
+        c.setRequestProperty(h.getKey(), h.getValue());
+      }
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body);
+      }
+      int status = c.getResponseCode();
+      byte[] responseBody;
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        responseBody = in == null ? new byte[0] : in.readNBytes(64 * 1024);
+        if (in != null) {
+          in.transferTo(OutputStream.nullOutputStream());
+        }
+      }
+      return new Response(status, c.getHeaderField("Retry-After"), responseBody);
+    } catch (IOException e) {
+      c.disconnect();
+      throw e;
+    } finally {
+      inFlight = null;
+    }
   }
 
   /** Counts and logs what a 2xx answer's partial_success says the server rejected. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The real agent jar as a separate JVM with a small heap, as a user runs it. */
+/** The real agent jar as a separate JVM, started by bin/lookout-agent as a user runs it. */
 final class AgentProcess implements AutoCloseable {
   final Path config;
   final int httpPort;
@@ -33,9 +33,20 @@ final class AgentProcess implements AutoCloseable {
     return p;
   }
 
+  static Path launcher() {
+    Path p = Path.of(System.getProperty("lookout.agent.launcher", "bin/lookout-agent"));
+    if (!Files.isRegularFile(p)) {
+      throw new IllegalStateException("agent launcher not found: " + p);
+    }
+    return p;
+  }
+
   AgentProcess start() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar().toString(), config.toString());
+    // through bin/lookout-agent, which carries the small-footprint JVM flags (24 MB heap...) users get;
+    // the script execs java, so the process (and kill -9) is the JVM itself
+    ProcessBuilder pb = new ProcessBuilder("sh", launcher().toString(), config.toString());
+    pb.environment().put("LOOKOUT_AGENT_JAR", jar().toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("LOOKOUT_AGENT_HTTP_PORT", Integer.toString(httpPort));
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
