@@ -15,8 +15,8 @@ import java.util.Map;
  * @param evalInterval default group interval ({@code LOOKOUT_ALERTING_EVAL_INTERVAL}, 15s)
  * @param heartbeatThreshold silence that raises ServiceSilent ({@code LOOKOUT_HEARTBEAT_THRESHOLD},
  *     5m; 0 turns heartbeat detection off)
- * @param reloadInterval how often rule files are checked for changes
- *     ({@code LOOKOUT_RULES_RELOAD_INTERVAL}, 5s)
+ * @param reloadInterval how often rule files are checked for changes and the tenants with stored
+ *     data listed for the heartbeat ({@code LOOKOUT_RULES_RELOAD_INTERVAL}, 5s)
  * @param externalUrl base of generator URLs in alerts ({@code LOOKOUT_EXTERNAL_URL}, empty)
  * @param queryTimeout time budget of one rule's query ({@code LOOKOUT_ALERTING_QUERY_TIMEOUT}, 30s)
  * @param workers threads evaluating groups ({@code LOOKOUT_ALERTING_WORKERS}, 2)

@@ -245,6 +245,10 @@ class AlertingIT {
       post(lookout, "/v1/logs", logs("checkout", "web-2", 2, SeverityNumber.SEVERITY_NUMBER_ERROR).toByteArray());
       post(lookout, "/v1/logs", logs("checkout", "web-3", 9, SeverityNumber.SEVERITY_NUMBER_INFO).toByteArray());
       post(lookout, "/v1/traces", spans("payments", 10, 3).toByteArray());
+      // a tenant with no rules at all: only its data makes the heartbeat watch it
+      var acme = Http.post(lookout.otlpHttp() + "/v1/logs", "application/x-protobuf",
+          logs("billing", "bill-1", 1, SeverityNumber.SEVERITY_NUMBER_INFO).toByteArray(), "X-Scope-OrgID", "acme");
+      assertThat(acme.statusCode()).isEqualTo(200);
 
       Http.await("log and trace alerts firing", Duration.ofSeconds(30), () -> {
         JsonNode a = data(Http.get(lookout.api() + "/api/v1/alerting/alerts?state=firing")).get("alerts");
@@ -267,6 +271,13 @@ class AlertingIT {
       Http.await("ServiceSilent for checkout", Duration.ofSeconds(30), () -> data(Http.get(lookout.api()
           + "/api/v1/alerting/alerts?state=firing&alertname=ServiceSilent")).get("alerts")
           .findValuesAsText("service").containsAll(List.of("checkout", "payments")));
+      Http.await("ServiceSilent for billing of tenant acme", Duration.ofSeconds(30), () -> data(Http.get(lookout.api()
+          + "/api/v1/alerting/alerts?state=firing&alertname=ServiceSilent", "acme")).get("alerts")
+          .findValuesAsText("service").contains("billing"));
+      assertThat(data(Http.get(lookout.api() + "/api/v1/alerting/alerts?alertname=ServiceSilent", "acme"))
+          .get("alerts").findValuesAsText("service")).containsOnly("billing");
+      assertThat(data(Http.get(lookout.api() + "/api/v1/alerting/alerts?alertname=ServiceSilent")).get("alerts")
+          .findValuesAsText("service")).doesNotContain("billing");
       // a service that sends again resolves
       post(lookout, "/v1/logs", logs("checkout", "web-1", 1, SeverityNumber.SEVERITY_NUMBER_INFO).toByteArray());
       Http.await("ServiceSilent for checkout resolved", Duration.ofSeconds(30), () -> !data(Http.get(lookout.api()

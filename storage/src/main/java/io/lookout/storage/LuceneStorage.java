@@ -38,6 +38,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -146,6 +147,11 @@ public final class LuceneStorage implements AutoCloseable {
     }
 
     @Override
+    public Set<String> tenants() {
+      return engine.logs().tenants();
+    }
+
+    @Override
     public CheckResult check() {
       return engine.check();
     }
@@ -188,6 +194,11 @@ public final class LuceneStorage implements AutoCloseable {
     @Override
     public List<RedPoint> red(RedQuery query) {
       return spanAggregations.red(query);
+    }
+
+    @Override
+    public Set<String> tenants() {
+      return engine.spans().tenants();
     }
 
     @Override

@@ -230,13 +230,34 @@ class DurabilityTest {
     append(s, 10, "alpha");
     awaitCount(s.logs(), "t", "*", 10);
     s.engine().commit(true);
+    assertThat(s.logs().tenants()).containsExactly("t");
     clock.addAndGet(8 * 86_400 * SECOND);
     s.engine().deleteExpired();
     assertThat(count(s.logs(), "t", "*")).isZero();
+    assertThat(s.logs().tenants()).isEmpty();
     try (Stream<Path> parts = Files.list(dir.resolve("logs").resolve("t"))) {
       assertThat(parts.toList()).isEmpty();
     }
     s.close();
+  }
+
+  @Test
+  void tenantsAreThoseWithStoredDataPerSignalAndSurviveRestart() {
+    LuceneStorage s = open();
+    assertThat(s.logs().tenants()).isEmpty();
+    assertThat(s.spans().tenants()).isEmpty();
+    s.logs().append("acme", List.of(TestData.log(base, "svc", "hello"))).join();
+    s.spans().append("globex", List.of(TestData.span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", null,
+        base, "api"))).join();
+    TestData.await("both signals indexed", () -> s.logs().tenants().contains("acme")
+        && s.spans().tenants().contains("globex"));
+    assertThat(s.logs().tenants()).containsExactly("acme");
+    assertThat(s.spans().tenants()).containsExactly("globex");
+    s.close();
+    LuceneStorage again = open();
+    assertThat(again.logs().tenants()).containsExactly("acme");
+    assertThat(again.spans().tenants()).containsExactly("globex");
+    again.close();
   }
 
   private List<Path> walSegments() throws IOException {

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * Keeps the running rule groups and probes equal to what the rule files, the API and the
  * built-in heartbeat define; schedules each group on its interval on a small worker pool
  * (never on a Vert.x event loop), one evaluation of a group at a time.
+ *
+ * <p>The heartbeat group runs for {@code default}, every tenant with rules or probes and every
+ * tenant with stored logs or spans ({@link RuleQuerier#tenants()}), listed again on every rule
+ * file poll: a tenant that starts sending data gets its heartbeat group then, without disturbing
+ * the other groups.
  */
 public final class RuleEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
@@ -73,10 +78,17 @@ public final class RuleEngine implements AutoCloseable {
   final AlertingMetrics meters;
   final Probes probes;
   private final GroupRunner.Context ctx;
+  private final RuleQuerier querier;
   private final ScheduledExecutorService ticker;
   private final ExecutorService workers;
   private final Map<String, Scheduled> groups = new ConcurrentHashMap<>();
   private volatile String notifyError = "";
+  /** Groups of the rule files and the API, as of the last {@link #reconcile()}; guarded by this. */
+  private List<GroupSpec> defined = List.of();
+  /** Tenants with rules or probes, as of the last {@link #reconcile()}; guarded by this. */
+  private Set<String> ruleTenants = Set.of();
+  /** Tenants with stored data, as last listed; guarded by this. */
+  private Set<String> dataTenants = Set.of();
 
   private final class Scheduled {
     final GroupRunner runner;
@@ -114,6 +126,7 @@ public final class RuleEngine implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.notify = notify;
+    this.querier = querier;
     this.files = new RuleFiles(options.rulesDir());
     this.api = new ApiRules(options.dataDir().resolve("api-rules.json"));
     this.history = new History(options.dataDir(), options.historyLimit());
@@ -150,27 +163,70 @@ public final class RuleEngine implements AutoCloseable {
     this.schedule = schedule;
     files.scan(clock.instant());
     reconcile();
-    if (schedule && options.rulesDir() != null) {
-      long every = options.reloadInterval().toMillis();
-      ticker.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
+    Duration every = options.reloadInterval();
+    if (schedule && every != null && every.isPositive()) {
+      // also without a rules directory: the poll lists the tenants with data for the heartbeat
+      ticker.scheduleWithFixedDelay(this::reloadQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
-  /** Re-reads changed rule files now. */
+  /** Re-reads changed rule files and lists the tenants with stored data now. */
   public void reloadNow() {
     if (files.scan(clock.instant())) {
       reconcile();
+    } else {
+      refreshTenants();
     }
   }
 
   private void reloadQuietly() {
     try {
-      if (files.scan(clock.instant())) {
-        reconcile();
-      }
+      reloadNow();
     } catch (RuntimeException e) {
       LOG.error("rule reload failed", e);
     }
+  }
+
+  /**
+   * Starts (or stops) heartbeat groups when the tenants with stored data changed since the last
+   * listing; other groups keep running untouched.
+   */
+  synchronized void refreshTenants() {
+    Set<String> now = listDataTenants();
+    if (!now.equals(dataTenants)) {
+      dataTenants = now;
+      applyGroups(withHeartbeats());
+    }
+  }
+
+  private Set<String> listDataTenants() {
+    try {
+      Set<String> t = querier.tenants();
+      return t == null ? Set.of() : Set.copyOf(t);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot list the tenants with stored data, the heartbeat keeps its previous tenants: {}", e.toString());
+      return dataTenants;
+    }
+  }
+
+  /** The defined groups plus one heartbeat group per watched tenant. */
+  private List<GroupSpec> withHeartbeats() {
+    List<GroupSpec> specs = new ArrayList<>(defined);
+    Duration hb = options.heartbeatThreshold();
+    if (hb != null && hb.isPositive()) {
+      for (String t : heartbeatTenants()) {
+        specs.add(heartbeatGroup(t, hb));
+      }
+    }
+    return specs;
+  }
+
+  /** {@code default}, the tenants with rules or probes and the tenants with stored data, sorted. */
+  synchronized Set<String> heartbeatTenants() {
+    Set<String> tenants = new TreeSet<>(ruleTenants);
+    tenants.add(Tenant.DEFAULT);
+    tenants.addAll(dataTenants);
+    return tenants;
   }
 
   /** Makes the running groups, probes and notification config match the current definitions. */
@@ -190,16 +246,12 @@ public final class RuleEngine implements AutoCloseable {
     specs.addAll(api.groups());
     probeSpecs.addAll(api.probes());
     Set<String> tenants = new TreeSet<>();
-    tenants.add(Tenant.DEFAULT);
     specs.forEach(g -> tenants.add(g.tenant()));
     probeSpecs.forEach(p -> tenants.add(p.tenant()));
-    Duration hb = options.heartbeatThreshold();
-    if (hb != null && hb.isPositive()) {
-      for (String t : tenants) {
-        specs.add(heartbeatGroup(t, hb));
-      }
-    }
-    applyGroups(specs);
+    defined = List.copyOf(specs);
+    ruleTenants = tenants;
+    dataTenants = listDataTenants();
+    applyGroups(withHeartbeats());
     probes.apply(probeSpecs);
     try {
       NotifyConfig merged = NotifyConfig.merge(notifyParts);

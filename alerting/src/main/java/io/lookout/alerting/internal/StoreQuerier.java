@@ -17,7 +17,9 @@ import io.lookout.query.promql.eval.Value;
 import io.lookout.query.promql.eval.Vector;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Rule queries over the stores: PromQL through the query module's engine, log counts through
@@ -51,6 +53,19 @@ public final class StoreQuerier implements RuleQuerier {
       case RuleSpec.Traces t -> traces(tenant, t, ts);
       case RuleSpec.Heartbeat h -> heartbeats.silent(tenant, h, ts);
     };
+  }
+
+  /** Tenants with stored logs or spans. */
+  @Override
+  public Set<String> tenants() {
+    Set<String> out = new HashSet<>();
+    if (logs != null) {
+      out.addAll(logs.tenants());
+    }
+    if (spans != null) {
+      out.addAll(spans.tenants());
+    }
+    return out;
   }
 
   private List<QueryPoint> promql(String tenant, RuleSpec.Promql p, Instant ts) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +183,88 @@ class RuleEngineTest {
     e.start(false);
     assertThat(e.groups("default")).extracting(g -> g.spec.name()).containsExactly(RuleEngine.HEARTBEAT_GROUP);
     assertThat(e.groups("acme")).extracting(g -> g.spec.name()).contains(RuleEngine.HEARTBEAT_GROUP, "g");
+  }
+
+  @Test
+  void heartbeatGroupStartsForATenantThatAppearsInTheStoresWithoutDisturbingOtherGroups() throws Exception {
+    write("a.yml", FILE);
+    Set<String> stored = ConcurrentHashMap.newKeySet();
+    Map<String, List<List<Alert>>> sentByTenant = new ConcurrentHashMap<>();
+    RuleQuerier q = new RuleQuerier() {
+      @Override
+      public List<QueryPoint> query(String tenant, RuleSpec.Query query, Instant ts) {
+        return switch (query) {
+          case RuleSpec.Promql p -> results.getOrDefault(p.text(), List.of());
+          case RuleSpec.Heartbeat h -> tenant.equals("acme") ? List.of(new QueryPoint(Labels.of("service", "checkout"),
+              900)) : List.of();
+          default -> List.of();
+        };
+      }
+
+      @Override
+      public Set<String> tenants() {
+        return Set.copyOf(stored);
+      }
+    };
+    RuleEngine e = new RuleEngine(new RuleEngine.Options(data, rules, Duration.ofSeconds(15), Duration.ofMinutes(5),
+        Duration.ofSeconds(1), "", 1000, 1, 1000), q, null,
+        (t, a) -> sentByTenant.computeIfAbsent(t, k -> new CopyOnWriteArrayList<>()).add(a), c -> { }, vertx,
+        new PrometheusRegistry(), clock);
+    engines.add(e);
+    e.start(false);
+    assertThat(e.groups("acme")).isEmpty();
+    results.put("up == 0", DOWN);
+    e.evaluateAllNow(); // Down pending in default
+    List<GroupRunner> before = e.groups("default");
+
+    stored.add("acme");
+    e.reloadNow();
+    assertThat(e.groups("acme")).extracting(g -> g.spec.name()).containsExactly(RuleEngine.HEARTBEAT_GROUP);
+    assertThat(e.heartbeatTenants()).containsExactly("acme", "default");
+    assertThat(e.groups("default")).usingElementComparator((a, b) -> a == b ? 0 : 1).containsExactlyElementsOf(before);
+
+    clock.advance(Duration.ofSeconds(60));
+    e.evaluateAllNow();
+    assertThat(sentByTenant.get("acme")).singleElement().satisfies(b -> assertThat(b.get(0).labels())
+        .containsEntry("alertname", "ServiceSilent").containsEntry("service", "checkout"));
+    // the pending state of default's rule survived the tenant change: it fires after its 1m
+    assertThat(sentByTenant.get("default")).singleElement().satisfies(b -> assertThat(b.get(0).labels())
+        .containsEntry("alertname", "Down"));
+
+    stored.clear(); // retention removed acme's data: its heartbeat stops
+    e.reloadNow();
+    assertThat(e.groups("acme")).isEmpty();
+    assertThat(e.groups("default")).usingElementComparator((a, b) -> a == b ? 0 : 1).containsExactlyElementsOf(before);
+  }
+
+  @Test
+  void tenantsOfTheQuerierAreListedAtStartAndAFailingListingKeepsThePreviousOnes() throws Exception {
+    Set<String> stored = ConcurrentHashMap.newKeySet(1);
+    stored.add("globex");
+    boolean[] fail = {false};
+    RuleQuerier q = new RuleQuerier() {
+      @Override
+      public List<QueryPoint> query(String tenant, RuleSpec.Query query, Instant ts) {
+        return List.of();
+      }
+
+      @Override
+      public Set<String> tenants() {
+        if (fail[0]) {
+          throw new IllegalStateException("store closed");
+        }
+        return Set.copyOf(stored);
+      }
+    };
+    RuleEngine e = new RuleEngine(new RuleEngine.Options(data, null, Duration.ofSeconds(15), Duration.ofMinutes(5),
+        Duration.ofSeconds(1), "", 1000, 1, 1000), q, null, (t, a) -> { }, c -> { }, vertx, new PrometheusRegistry(),
+        clock);
+    engines.add(e);
+    e.start(false);
+    assertThat(e.groups("globex")).extracting(g -> g.spec.name()).containsExactly(RuleEngine.HEARTBEAT_GROUP);
+    fail[0] = true;
+    e.reloadNow();
+    assertThat(e.groups("globex")).extracting(g -> g.spec.name()).containsExactly(RuleEngine.HEARTBEAT_GROUP);
   }
 
   @Test

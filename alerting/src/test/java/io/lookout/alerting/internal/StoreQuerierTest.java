@@ -28,9 +28,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,17 @@ class StoreQuerierTest {
 
   List<QueryPoint> query(RuleSpec.Query q) {
     return querier.query("acme", q, TS);
+  }
+
+  @Test
+  void tenantsAreThoseOfTheLogAndSpanStores() {
+    assertThat(querier.tenants()).isEmpty();
+    logs.tenants.addAll(List.of("acme", "default"));
+    spans.tenants.addAll(List.of("acme", "globex"));
+    assertThat(querier.tenants()).containsExactlyInAnyOrder("acme", "default", "globex");
+    StoreQuerier metricsOnly = new StoreQuerier(new Engine(new RecordingMetricStore(), EngineOptions.defaults()),
+        null, null, 5_000);
+    assertThat(metricsOnly.tenants()).isEmpty();
   }
 
   @Test
@@ -140,6 +153,12 @@ class StoreQuerierTest {
     final Map<String, FieldValues> values = new HashMap<>();
     final List<LogQuery> histograms = new ArrayList<>();
     final List<String> fieldValueQueries = new ArrayList<>();
+    final Set<String> tenants = new HashSet<>();
+
+    @Override
+    public Set<String> tenants() {
+      return tenants;
+    }
 
     @Override
     public Histogram histogram(LogQuery query, long stepNanos) {
@@ -181,6 +200,12 @@ class StoreQuerierTest {
   static final class ScriptedSpans implements SpanStore {
     final List<RedPoint> red = new ArrayList<>();
     final List<RedQuery> asked = new ArrayList<>();
+    final Set<String> tenants = new HashSet<>();
+
+    @Override
+    public Set<String> tenants() {
+      return tenants;
+    }
 
     @Override
     public List<RedPoint> red(RedQuery query) {

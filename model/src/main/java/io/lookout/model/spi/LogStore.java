@@ -2,6 +2,7 @@ package io.lookout.model.spi;
 
 import io.lookout.model.LogRecord;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,15 @@ public interface LogStore extends AutoCloseable {
 
   /** Top {@code limit} values of {@code field} among the matches of {@code query}. */
   FieldValues fieldValues(LogQuery query, String field, int limit);
+
+  /**
+   * Tenants with stored data (records indexed and not yet expired by retention), in no particular
+   * order. Cheap: answered from memory, safe to call often. Empty by default, for stores that
+   * cannot tell.
+   */
+  default Set<String> tenants() {
+    return Set.of();
+  }
 
   CheckResult check();
 

@@ -3,6 +3,7 @@ package io.lookout.model.spi;
 import io.lookout.model.Span;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Durable, searchable storage of spans, split per tenant. Same durability as {@link LogStore}. */
@@ -30,6 +31,15 @@ public interface SpanStore extends AutoCloseable {
 
   /** Request count, errors and duration percentiles per step, from doc values, not by loading spans. */
   List<RedPoint> red(RedQuery query);
+
+  /**
+   * Tenants with stored data (records indexed and not yet expired by retention), in no particular
+   * order. Cheap: answered from memory, safe to call often. Empty by default, for stores that
+   * cannot tell.
+   */
+  default Set<String> tenants() {
+    return Set.of();
+  }
 
   CheckResult check();
 

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
@@ -125,7 +126,14 @@ public final class IndexSet {
     return out;
   }
 
-  public Collection<String> tenants() {
-    return byTenant.keySet();
+  /** Tenants with at least one partition; from memory, no disk access. */
+  public Set<String> tenants() {
+    Set<String> out = new HashSet<>();
+    byTenant.forEach((tenant, parts) -> {
+      if (!parts.isEmpty()) {
+        out.add(tenant);
+      }
+    });
+    return out;
   }
 }
