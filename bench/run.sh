@@ -16,6 +16,10 @@
 # BENCH_SKIP_REFERENCE=1 (no Lucene / Prometheus reference run), BENCH_SERVER_CMD (a command to run
 # instead of the server jar, e.g. another build; it gets the same LOOKOUT_* environment),
 # BENCH_PROMETHEUS (prometheus), BENCH_PROM_PORT (9090).
+# Every other variable of the environment reaches the server too, so a run with token auth is
+#   LOOKOUT_AUTH=token LOOKOUT_TOKENS='tokens: [{tenant: bench, roles: [ingest, viewer], sha256: "<hex>"}]' \
+#     bench/run.sh --records 1000000 --header "Authorization: Bearer $TOKEN"
+# (--header, repeatable, goes on every request the load generator sends; values are not echoed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -119,6 +123,7 @@ await_ready "http://127.0.0.1:$HTTP_PORT/readyz" "$WORK/server.log"
 
 COMMON=()
 [[ -n "$DATASETS" ]] && COMMON+=(--datasets "$DATASETS")
+[[ "$SIGNAL" == logs ]] && COMMON+=(--server-pid "$SERVER_PID")
 [[ "$SIGNAL" == metrics ]] && COMMON+=(--prom "http://127.0.0.1:$HTTP_PORT/prometheus" --server-pid "$SERVER_PID" --name lookout)
 
 # fill_disk ROW_FILE DISK SAMPLES: bytes per sample into the row's pending disk cell
@@ -161,7 +166,17 @@ if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == logs ]]; then
     "${COMMON[@]}" "$@" | tee "$WORK/reference.md"
 fi
 
-if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == metrics ]]; then
+# Prometheus 2.42 has no OTLP receiver: the OTLP metrics mode runs without the reference.
+PROTOCOL=remote_write
+prev=""
+for a in "$@"; do
+  [[ "$prev" == --protocol ]] && PROTOCOL="$a"
+  prev="$a"
+done
+if [[ "$SIGNAL" == metrics && "$PROTOCOL" == otlp && "${BENCH_SKIP_REFERENCE:-0}" != 1 ]]; then
+  echo "== no Prometheus reference for --protocol otlp (Prometheus 2.42 takes no OTLP)" >&2
+fi
+if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == metrics && "$PROTOCOL" != otlp ]]; then
   PROM_DIR="$WORK/prometheus"
   mkdir -p "$PROM_DIR"
   printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$WORK/prometheus.yml"
@@ -183,8 +198,14 @@ if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == metrics ]]; then
   echo "prometheus data dir after shutdown (WAL + head chunks, no block yet): $PROM_DISK bytes = $PROM_PER bytes per sample ($PROM_SAMPLES samples)" | tee -a "$WORK/disk.txt" >&2
 fi
 
+SHOWN=()
+prev=""
+for arg in "$@"; do
+  if [[ "$prev" == "--header" ]]; then SHOWN+=("${arg%%:*}:***"); else SHOWN+=("$arg"); fi
+  prev="$arg"
+done
 echo
-echo "== results ($*)"
+echo "== results (${SHOWN[*]})"
 head -n 2 "$WORK/generator.md"
 tail -n 1 "$WORK/generator.md"
 [[ -f "$WORK/reference.md" ]] && tail -n 1 "$WORK/reference.md"

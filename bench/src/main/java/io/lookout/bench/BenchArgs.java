@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Command-line options shared by {@link LoadGenerator} and {@link LuceneReference}; each ignores
@@ -36,6 +39,9 @@ import java.util.Locale;
  *     /api/v1/query_range} under it)
  * @param serverPid process id of the server, for its CPU time from {@code /proc} (0: not measured)
  * @param name the first cell of the result row (null: the mode's default)
+ * @param headers extra HTTP headers sent with every request to the server under test (ingest and
+ *     queries), e.g. {@code Authorization}; empty by default
+ * @param protocol how the metrics mode sends: remote_write or OTLP/HTTP
  */
 public record BenchArgs(
     URI otlp,
@@ -60,7 +66,17 @@ public record BenchArgs(
     int samples,
     URI prom,
     long serverPid,
-    String name) {
+    String name,
+    Map<String, String> headers,
+    MetricsProtocol protocol) {
+
+  /** Header names the JDK HTTP client sets itself and refuses from callers. */
+  private static final Set<String> RESTRICTED_HEADERS =
+      Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+  public BenchArgs {
+    headers = Map.copyOf(headers);
+  }
 
   static final String USAGE =
       """
@@ -94,6 +110,10 @@ public record BenchArgs(
                             queries to URL/api/v1/query_range (default: --api URL + /prometheus)
         --server-pid PID    server process, for its CPU seconds from /proc (default: not measured)
         --name TEXT         first cell of the result row (default: the mode's name)
+        --header NAME:VALUE extra HTTP header on every request to the server (ingest and queries),
+                            repeatable, e.g. --header 'Authorization: Bearer TOKEN' (default none)
+        --protocol remote_write|otlp  metrics mode: remote_write, or OTLP/HTTP protobuf to
+                            --otlp URL/v1/metrics (default remote_write)
       """;
 
   public static BenchArgs defaults() {
@@ -125,6 +145,8 @@ public record BenchArgs(
     URI prom = null;
     long serverPid = 0;
     String rowName = null;
+    Map<String, String> headers = new LinkedHashMap<>();
+    MetricsProtocol protocol = MetricsProtocol.REMOTE_WRITE;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (!name.startsWith("--") || i + 1 >= args.length) {
@@ -155,6 +177,8 @@ public record BenchArgs(
         case "--prom" -> prom = uri(v);
         case "--server-pid" -> serverPid = positive(name, v, Long.MAX_VALUE);
         case "--name" -> rowName = name(v);
+        case "--header" -> header(v, headers);
+        case "--protocol" -> protocol = protocol(v);
         default -> throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
       }
     }
@@ -169,7 +193,7 @@ public record BenchArgs(
     }
     return new BenchArgs(otlp, api, records, connections, batch, datasets, dataDir, seed, needles, word,
         timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction, signal, spans, series, samples, prom,
-        serverPid, rowName);
+        serverPid, rowName, headers, protocol);
   }
 
   private static URI uri(String v) {
@@ -231,6 +255,37 @@ public record BenchArgs(
       throw new IllegalArgumentException("--name must be 1 to 100 characters without '|', got '" + v + "'");
     }
     return v;
+  }
+
+  /** Adds {@code NAME:VALUE} (spaces around the value trimmed) to {@code headers}; the value is never echoed. */
+  private static void header(String v, Map<String, String> headers) {
+    int colon = v.indexOf(':');
+    String name = colon < 0 ? v : v.substring(0, colon).trim();
+    if (colon < 0 || !name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+      throw new IllegalArgumentException(
+          "--header must be NAME:VALUE with a header name (letters, digits, '-') before the colon");
+    }
+    String value = v.substring(colon + 1).trim();
+    if (value.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' || ch == 0x7f)) {
+      throw new IllegalArgumentException("--header " + name + ": the value must not hold control characters");
+    }
+    String key = name.toLowerCase(Locale.ROOT);
+    if (RESTRICTED_HEADERS.contains(key)) {
+      throw new IllegalArgumentException(
+          "--header " + name + " is set by the HTTP client itself; not allowed are " + RESTRICTED_HEADERS);
+    }
+    if (headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(name))) {
+      throw new IllegalArgumentException("--header " + name + " given twice: each header name at most once");
+    }
+    headers.put(name, value);
+  }
+
+  private static MetricsProtocol protocol(String v) {
+    return switch (v) {
+      case "remote_write" -> MetricsProtocol.REMOTE_WRITE;
+      case "otlp" -> MetricsProtocol.OTLP;
+      default -> throw new IllegalArgumentException("--protocol must be remote_write or otlp, got '" + v + "'");
+    };
   }
 
   private static Signal signal(String v) {

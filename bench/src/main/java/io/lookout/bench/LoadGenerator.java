@@ -5,6 +5,7 @@ import io.lookout.bench.internal.ApiClient;
 import io.lookout.bench.internal.DiskUsage;
 import io.lookout.bench.internal.Latencies;
 import io.lookout.bench.internal.OtlpSender;
+import io.lookout.bench.internal.ProcCpu;
 import io.lookout.bench.internal.Summary;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,12 +44,14 @@ public final class LoadGenerator {
     long maxTs = work.maxTimestampNanos();
     long needles = work.needles();
 
-    OtlpSender.Result sent =
-        OtlpSender.send(URI.create(a.otlp() + "/v1/logs"), work.batches(), a.connections(), a.waitLimit(), log);
+    double cpu0 = a.serverPid() > 0 ? ProcCpu.seconds(a.serverPid()) : Double.NaN;
+    OtlpSender.Result sent = OtlpSender.send(
+        URI.create(a.otlp() + "/v1/logs"), a.headers(), work.batches(), a.connections(), a.waitLimit(), log);
+    double cpuAtAck = a.serverPid() > 0 ? ProcCpu.seconds(a.serverPid()) - cpu0 : Double.NaN;
     log.printf(Locale.ROOT, "acknowledged %,d records in %.1f s (%,.0f records/s), %d retries%n",
         a.records(), sent.seconds(), a.records() / sent.seconds(), sent.retries());
 
-    try (ApiClient api = new ApiClient(a.api())) {
+    try (ApiClient api = new ApiClient(a.api(), a.headers())) {
       String start = ApiClient.time(minTs);
       String end = ApiClient.time(maxTs);
       long deadline = sent.startNanos() + a.waitLimit().toNanos();
@@ -80,6 +83,13 @@ public final class LoadGenerator {
       }
       log.printf(Locale.ROOT, "all searchable after %.1f s (%,.0f records/s, %.2f MB/s body)%n",
           seconds, a.records() / seconds, body / 1e6 / seconds);
+      if (a.serverPid() > 0) {
+        double cpu = ProcCpu.seconds(a.serverPid()) - cpu0;
+        log.printf(Locale.ROOT, "server CPU: %.2f s at the last acknowledgement (%,.0f records per CPU-s),"
+            + " %.2f s once all searchable (%,.0f records per CPU-s)%n", cpuAtAck, a.records() / cpuAtAck, cpu,
+            a.records() / cpu);
+        log.printf(Locale.ROOT, "server_cpu_ack=%.2f%nserver_cpu_searchable=%.2f%n", cpuAtAck, cpu);
+      }
       long disk = a.dataDir() == null ? -1 : DiskUsage.bytes(a.dataDir());
 
       String needle = corpus.needleToken();

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The metrics mode of the load generator ({@code --signal metrics}): sends {@link NodeSeries}
- * over Prometheus remote_write 1.0, one sample per series per second over the last {@code
- * --samples} seconds, each connection owning whole hosts and sending them in time order (requests
+ * over Prometheus remote_write 1.0 (or, with {@code --protocol otlp}, as OTLP/HTTP protobuf to
+ * {@code --otlp URL/v1/metrics}, shaped as {@link OtlpMetricsShard} says), one sample per series
+ * per second over the last {@code --samples} seconds, each connection owning whole hosts and sending them in time order (requests
  * of many series with a few samples each, as Prometheus sends); measures the server's CPU seconds
  * from {@code /proc} when {@code --server-pid} is given, checks that every sample is queryable,
  * then times three range queries over the last hour at a 15 s step. Works against any server with
@@ -46,10 +47,10 @@ public final class MetricsLoad {
     int connections = Math.min(a.connections(), series.hosts());
     int expected = 0;
     for (int c = 0; c < connections; c++) {
-      expected += RemoteWriteShard.of(series, a, c, connections, firstMillis).requests();
+      expected += MetricsShard.of(series, a, c, connections, firstMillis).requests();
     }
     long total = (long) series.size() * a.samples();
-    URI write = URI.create(a.prom() + "/api/v1/write");
+    URI write = MetricsShard.endpoint(a);
     log.printf(Locale.ROOT, "sending %,d series x %,d samples (%,d samples, %d hosts, seed %d) to %s in %,d"
         + " requests of up to %,d samples over %d connections, each owning whole hosts%n", series.size(),
         a.samples(), total, series.hosts(), a.seed(), write, expected, a.batch(), connections);
@@ -57,8 +58,8 @@ public final class MetricsLoad {
     double cpu0 = a.serverPid() > 0 ? ProcCpu.seconds(a.serverPid()) : Double.NaN;
     AtomicLong samples = new AtomicLong();
     AtomicLong payload = new AtomicLong();
-    OtlpSender.Result sent = OtlpSender.sendSharded(write, RemoteWriteBatch.HEADERS, connections, c -> {
-      RemoteWriteShard shard = RemoteWriteShard.of(series, a, c, connections, firstMillis);
+    OtlpSender.Result sent = OtlpSender.sendSharded(write, OtlpSender.with(MetricsShard.headers(a), a.headers()), connections, c -> {
+      MetricsShard shard = MetricsShard.of(series, a, c, connections, firstMillis);
       return () -> {
         byte[] p = shard.next();
         if (p != null) {
@@ -69,7 +70,7 @@ public final class MetricsLoad {
       };
     }, expected, a.waitLimit(), log);
     long acked = samples.get();
-    log.printf(Locale.ROOT, "acknowledged %,d samples (%.1f MB snappy) in %.1f s (%,.0f samples/s), %d retries;"
+    log.printf(Locale.ROOT, "acknowledged %,d samples (%.1f MB payload) in %.1f s (%,.0f samples/s), %d retries;"
         + " building requests took %.1f s of sender-thread time%n", acked, payload.get() / 1e6, sent.seconds(),
         acked / sent.seconds(), sent.retries(), sent.generateNanos() / 1e9);
     log.println("samples=" + acked);
@@ -81,14 +82,15 @@ public final class MetricsLoad {
           + " (%,.0f samples per CPU-s)%n", atAck, cpu, acked / cpu);
     }
 
-    try (ApiClient api = new ApiClient(a.prom())) {
+    try (ApiClient api = new ApiClient(a.prom(), a.headers())) {
       awaitVisible(api, series, endMillis, a.samples(), total, log);
       String end = ApiClient.time(endMillis * 1_000_000L);
       String start = ApiClient.time((endMillis - RANGE_SECONDS * 1000) * 1_000_000L);
       Latencies sumRate = range(api, a.queryRuns(), SUM_RATE, start, end, log);
       Latencies byInstance = range(api, a.queryRuns(), BY_INSTANCE, start, end, log);
       Latencies quantile = range(api, a.queryRuns(), QUANTILE, start, end, log);
-      String name = a.name() != null ? a.name() : "remote_write to " + a.prom();
+      String name = a.name() != null ? a.name()
+          : a.protocol() == MetricsProtocol.OTLP ? "otlp to " + a.otlp() : "remote_write to " + a.prom();
       return new MetricsSummary(name, series.size(), acked, sent.seconds(), cpu, sent.retries(), sumRate,
           byInstance, quantile);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * once and sent as requests of {@code g} series x {@code k} samples ({@code g * k <= --batch},
  * {@code k} as large as the shard allows), so each series is sent in time order on one connection.
  */
-final class RemoteWriteShard {
+final class RemoteWriteShard implements MetricsShard {
   private final NodeSeries.Host[] hosts;
   private final int[] hostSeries;
   private final byte[][] labels;
@@ -58,7 +58,8 @@ final class RemoteWriteShard {
   }
 
   /** Requests this shard sends in all. */
-  int requests() {
+  @Override
+  public int requests() {
     if (labels.length == 0) {
       return 0;
     }
@@ -67,12 +68,14 @@ final class RemoteWriteShard {
   }
 
   /** Samples in the request {@link #next} returned last. */
-  int lastSamples() {
+  @Override
+  public int lastSamples() {
     return lastSamples;
   }
 
   /** The next snappy-compressed request, null when done. */
-  byte[] next() {
+  @Override
+  public byte[] next() {
     if (labels.length == 0) {
       return null;
     }

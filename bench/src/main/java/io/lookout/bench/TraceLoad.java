@@ -51,7 +51,7 @@ public final class TraceLoad {
 
     AtomicLong spans = new AtomicLong();
     AtomicLong payload = new AtomicLong();
-    OtlpSender.Result sent = OtlpSender.send(URI.create(a.otlp() + "/v1/traces"), batches, b -> {
+    OtlpSender.Result sent = OtlpSender.send(URI.create(a.otlp() + "/v1/traces"), a.headers(), batches, b -> {
       long from = (long) b * perBatch;
       OtlpTraceBatch batch = OtlpTraceBatch.encode(corpus, from, Math.min(traces, from + perBatch));
       spans.addAndGet(batch.spans());
@@ -64,7 +64,7 @@ public final class TraceLoad {
         sent.seconds(), total / sent.seconds(), sent.retries(), sent.generateNanos() / 1e9);
     log.println("spans=" + total);
 
-    try (ApiClient api = new ApiClient(a.api())) {
+    try (ApiClient api = new ApiClient(a.api(), a.headers())) {
       long deadline = sent.startNanos() + a.waitLimit().toNanos();
       Waiter waiter = new Waiter(api, deadline, log);
       long doneAt = waiter.await(corpus.trace(traces - 1));

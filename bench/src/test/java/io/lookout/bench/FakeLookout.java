@@ -37,6 +37,8 @@ final class FakeLookout implements AutoCloseable {
   private final FakeTraces traces;
   private final AtomicInteger posts = new AtomicInteger();
   private int polls;
+  private volatile String requiredAuthorization;
+  private final AtomicInteger unauthorized = new AtomicInteger();
 
   FakeLookout(int refusals) throws IOException {
     this(refusals, 0, 0);
@@ -92,7 +94,31 @@ final class FakeLookout implements AutoCloseable {
     return posts.get();
   }
 
+  /** From now on, logs ingest and queries answer 401 unless {@code Authorization} is exactly {@code value}. */
+  void requireAuthorization(String value) {
+    requiredAuthorization = value;
+  }
+
+  /** Requests refused for a missing or wrong {@code Authorization}. */
+  int unauthorized() {
+    return unauthorized.get();
+  }
+
+  private boolean refusedUnauthorized(HttpExchange ex) throws IOException {
+    String want = requiredAuthorization;
+    if (want == null || want.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      return false;
+    }
+    unauthorized.incrementAndGet();
+    ex.getRequestBody().readAllBytes();
+    send(ex, 401, "{\"status\":\"error\",\"error\":\"missing or invalid token\"}");
+    return true;
+  }
+
   private void ingest(HttpExchange ex) throws IOException {
+    if (refusedUnauthorized(ex)) {
+      return;
+    }
     byte[] body = ex.getRequestBody().readAllBytes();
     posts.incrementAndGet();
     if (refusals.getAndDecrement() > 0) {
@@ -116,6 +142,9 @@ final class FakeLookout implements AutoCloseable {
   }
 
   private synchronized void query(HttpExchange ex) throws IOException {
+    if (refusedUnauthorized(ex)) {
+      return;
+    }
     Map<String, String> p = params(ex.getRequestURI());
     String path = ex.getRequestURI().getPath();
     long start = nanos(p.get("start"));

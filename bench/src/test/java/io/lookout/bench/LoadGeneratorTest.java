@@ -55,6 +55,55 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void sendsTheGivenHeadersWithEveryRequestAndMeasuresServerCpu(@TempDir Path tmp) throws Exception {
+    Path datasets = writeSamples(tmp);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (FakeLookout fake = new FakeLookout(0)) {
+      fake.requireAuthorization("Bearer s3cret");
+      BenchArgs a = BenchArgs.parse(
+          "--otlp", fake.otlpUri().toString(), "--api", fake.apiUri().toString(), "--records", "1000",
+          "--batch", "250", "--connections", "2", "--datasets", datasets.toString(), "--query-runs", "2",
+          "--wait-seconds", "60", "--header", "Authorization: Bearer s3cret", "--header", "X-Bench:1",
+          "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+      Summary s = LoadGenerator.run(a, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+      assertThat(s.records()).isEqualTo(1000);
+      assertThat(fake.unauthorized()).isZero();
+      assertThat(log.toString(StandardCharsets.UTF_8))
+          .contains("server CPU:", "server_cpu_searchable=")
+          .doesNotContain("s3cret");
+    }
+  }
+
+  @Test
+  void stopsOnAnUnauthorizedAnswerWithoutTheHeader(@TempDir Path tmp) throws Exception {
+    Path datasets = writeSamples(tmp);
+    try (FakeLookout fake = new FakeLookout(0)) {
+      fake.requireAuthorization("Bearer s3cret");
+      BenchArgs a = BenchArgs.parse(
+          "--otlp", fake.otlpUri().toString(), "--api", fake.apiUri().toString(), "--records", "10",
+          "--batch", "5", "--datasets", datasets.toString(), "--wait-seconds", "60");
+      assertThatThrownBy(() -> LoadGenerator.run(a, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("answered 401");
+    }
+  }
+
+  @Test
+  void parsesRepeatableHeaders() {
+    assertThat(BenchArgs.defaults().headers()).isEmpty();
+    BenchArgs a = BenchArgs.parse("--header", "Authorization: Bearer a:b ", "--header", "X-Scope-OrgID:acme");
+    assertThat(a.headers()).containsExactlyInAnyOrderEntriesOf(
+        Map.of("Authorization", "Bearer a:b", "X-Scope-OrgID", "acme"));
+    assertThatThrownBy(() -> BenchArgs.parse("--header", "Bearer token")).hasMessageContaining("NAME:VALUE")
+        .hasMessageNotContaining("token");
+    assertThatThrownBy(() -> BenchArgs.parse("--header", "Host:x")).hasMessageContaining("set by the HTTP client");
+    assertThatThrownBy(() -> BenchArgs.parse("--header", "A:1", "--header", "a:2")).hasMessageContaining("given twice");
+    assertThatThrownBy(() -> BenchArgs.parse("--header", "A:1\r\nB:2")).hasMessageContaining("control characters");
+  }
+
+  @Test
   void failsWhenTheServerIsUnreachable(@TempDir Path tmp) throws Exception {
     Path datasets = writeSamples(tmp);
     BenchArgs a = BenchArgs.parse(

@@ -10,16 +10,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** GETs on the Lookout HTTP API, answers parsed as JSON. */
 public final class ApiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
+  private final Map<String, String> headers;
   private final HttpClient client = OtlpSender.client();
 
   public ApiClient(URI base) {
+    this(base, Map.of());
+  }
+
+  /** Sends {@code headers} (for example {@code Authorization}) with every request. */
+  public ApiClient(URI base, Map<String, String> headers) {
     this.base = base;
+    this.headers = Map.copyOf(headers);
   }
 
   /** GETs {@code path} with the given query parameters (name, value, name, value...). */
@@ -37,8 +45,10 @@ public final class ApiClient implements AutoCloseable {
     for (int i = 0; i + 1 < params.length; i += 2) {
       url.append(i == 0 ? '?' : '&').append(params[i]).append('=').append(encode(params[i + 1]));
     }
-    HttpRequest req =
-        HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(60)).GET().build();
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(60)).GET();
+    headers.forEach(builder::header);
+    HttpRequest req = builder.build();
     HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() == 404) {
       return null;

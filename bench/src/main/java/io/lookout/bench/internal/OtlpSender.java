@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +56,13 @@ public final class OtlpSender {
   public static Result send(
       URI endpoint, List<OtlpBatch> batches, int connections, Duration deadline, PrintStream log)
       throws InterruptedException {
-    return send(endpoint, batches.size(), i -> batches.get(i).payload(), connections, deadline, log);
+    return send(endpoint, Map.of(), batches, connections, deadline, log);
+  }
+
+  /** Like {@link #send(URI, List, int, Duration, PrintStream)}, with {@code headers} on every request. */
+  public static Result send(URI endpoint, Map<String, String> headers, List<OtlpBatch> batches, int connections,
+      Duration deadline, PrintStream log) throws InterruptedException {
+    return send(endpoint, headers, batches.size(), i -> batches.get(i).payload(), connections, deadline, log);
   }
 
   /**
@@ -68,13 +75,22 @@ public final class OtlpSender {
   public static Result send(
       URI endpoint, int count, IntFunction<byte[]> payloads, int connections, Duration deadline, PrintStream log)
       throws InterruptedException {
+    return send(endpoint, Map.of(), count, payloads, connections, deadline, log);
+  }
+
+  /**
+   * Like {@link #send(URI, int, IntFunction, int, Duration, PrintStream)}, with {@code headers}
+   * (for example {@code Authorization}) on every request besides the protobuf content type.
+   */
+  public static Result send(URI endpoint, Map<String, String> headers, int count, IntFunction<byte[]> payloads,
+      int connections, Duration deadline, PrintStream log) throws InterruptedException {
     // Every connection takes the next unsent index: a shared work queue instead of fixed shards.
     AtomicInteger next = new AtomicInteger();
     Shard shared = () -> {
       int b = next.getAndIncrement();
       return b < count ? payloads.apply(b) : null;
     };
-    return sendSharded(endpoint, PROTOBUF, connections, c -> shared, count, deadline, log);
+    return sendSharded(endpoint, with(PROTOBUF, headers), connections, c -> shared, count, deadline, log);
   }
 
   /** One connection's payloads, in the order they must be sent. */
@@ -135,6 +151,18 @@ public final class OtlpSender {
       throw failure.get();
     }
     return new Result(start, System.nanoTime(), requests.get(), retries.get(), generate.get());
+  }
+
+  /** {@code base} plus {@code extra}; on a name in both (any case), {@code extra} wins. */
+  public static Map<String, String> with(Map<String, String> base, Map<String, String> extra) {
+    Map<String, String> all = new LinkedHashMap<>();
+    base.forEach((k, v) -> {
+      if (extra.keySet().stream().noneMatch(k::equalsIgnoreCase)) {
+        all.put(k, v);
+      }
+    });
+    all.putAll(extra);
+    return all;
   }
 
   static HttpClient client() {

@@ -84,11 +84,21 @@ public final class OtlpToPrometheus {
 
   private final Options options;
   private final DeltaAccumulator deltas;
+  private final SeriesCache cache;
   private final Counter dropped;
 
   public OtlpToPrometheus(Options options, PrometheusRegistry registry) {
+    this(options, registry, SeriesCache.DEFAULT_MAX_ENTRIES);
+  }
+
+  /**
+   * @param maxCachedSeries translated label sets kept, at most; 0 caches none (every point is
+   *     translated afresh)
+   */
+  OtlpToPrometheus(Options options, PrometheusRegistry registry, int maxCachedSeries) {
     this.options = options;
     this.deltas = new DeltaAccumulator(options.maxDeltaSeries());
+    this.cache = maxCachedSeries == 0 ? null : new SeriesCache(maxCachedSeries);
     this.dropped = Counter.builder()
         .name("lookout_metrics_otlp_dropped_points_total")
         .help("OTLP metric data points dropped by the translation to Prometheus series, by reason")
@@ -103,6 +113,11 @@ public final class OtlpToPrometheus {
         .name("lookout_metrics_delta_evictions_total")
         .help("Delta series forgotten because more than the maximum were tracked (a counter reset follows)")
         .callback(cb -> cb.call(deltas.evictions()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("lookout_metrics_otlp_series_cache_entries")
+        .help("Translated OTLP label sets cached for reuse by later points of the same series")
+        .callback(cb -> cb.call(cache == null ? 0 : cache.size()))
         .register(registry);
   }
 
@@ -144,7 +159,7 @@ public final class OtlpToPrometheus {
       }
       scope.put("job", job);
       scope.put("instance", instance);
-      PointContext ctx = new PointContext(tenant, scope, options.createdSeries(), deltas, out);
+      PointContext ctx = new PointContext(tenant, scope, options.createdSeries(), deltas, cache, out);
       for (Metric m : sm.getMetricsList()) {
         maxMillis = Math.max(maxMillis, metric(ctx, m));
       }

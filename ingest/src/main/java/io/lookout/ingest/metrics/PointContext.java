@@ -28,30 +28,64 @@ final class PointContext {
   private static final int NO_RECORDED_VALUE = DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE;
 
   private final String tenant;
-  private final Map<String, String> baseLabels;
+  private final SeriesCache.Base base;
   private final boolean created;
   private final DeltaAccumulator deltas;
+  private final SeriesCache cache;
   private final BatchBuilder out;
 
+  /**
+   * @param baseLabels the labels of the resource and scope, not changed afterwards
+   * @param cache translated label sets, or null to translate every point afresh
+   */
   PointContext(String tenant, Map<String, String> baseLabels, boolean created, DeltaAccumulator deltas,
-      BatchBuilder out) {
+      SeriesCache cache, BatchBuilder out) {
     this.tenant = tenant;
-    this.baseLabels = baseLabels;
+    this.base = cache == null ? new SeriesCache.Base(baseLabels) : cache.base(baseLabels);
     this.created = created;
     this.deltas = deltas;
+    this.cache = cache;
     this.out = out;
   }
 
-  /** Point attributes, then the translation's own labels, then the name. */
+  /** The point's labels: from the cache, else {@link #translate}. */
   private Labels labels(List<KeyValue> attributes, String name) {
+    if (cache == null) {
+      return translate(attributes, name);
+    }
+    SeriesCache.Key key = SeriesCache.key(SeriesCache.Kind.POINT, base, name, attributes);
+    Labels l = cache.labels(key);
+    if (l == null) {
+      l = translate(attributes, name);
+      cache.put(key, l);
+    }
+    return l;
+  }
+
+  /** Point attributes, then the translation's own labels, then the name. */
+  private Labels translate(List<KeyValue> attributes, String name) {
     Labels.Builder b = Labels.builder();
     OtlpLabels.of(attributes).forEach(b::put);
-    baseLabels.forEach(b::put);
+    base.labels().forEach(b::put);
     return b.put(Labels.NAME, name).build();
   }
 
+  /** The series of a histogram point with these bounds: from the cache, else translated. */
+  private SeriesCache.HistogramSeries histogramSeries(List<KeyValue> attributes, String name, List<Double> bounds) {
+    if (cache == null) {
+      return SeriesCache.HistogramSeries.of(translate(attributes, name), name, bounds);
+    }
+    SeriesCache.Key key = SeriesCache.key(SeriesCache.Kind.HISTOGRAM, base, name, attributes);
+    SeriesCache.HistogramSeries s = cache.histogram(key);
+    if (s == null || !s.matches(bounds)) {
+      s = SeriesCache.HistogramSeries.of(s == null ? translate(attributes, name) : s.base(), name, bounds);
+      cache.put(key, s);
+    }
+    return s;
+  }
+
   private static Labels with(Labels l, String name, String label, String value) {
-    return l.toBuilder().put(label, value).put(Labels.NAME, name).build();
+    return SeriesCache.with(l, name, label, value);
   }
 
   private static long millis(long nanos) {
@@ -184,7 +218,8 @@ final class PointContext {
         out.drop("invalid_histogram_buckets", 1);
         continue;
       }
-      Labels base = labels(p.getAttributesList(), name);
+      SeriesCache.HistogramSeries series = histogramSeries(p.getAttributesList(), name, p.getExplicitBoundsList());
+      Labels base = series.base();
       long t = millis(p.getTimeUnixNano());
       long start = p.getStartTimeUnixNano();
       double[] counts = new double[p.getBucketCountsCount()];
@@ -202,6 +237,9 @@ final class PointContext {
         }
         c = cum.value();
         start = cum.startNanos();
+        if (!series.matches(c.bounds())) {
+          series = SeriesCache.HistogramSeries.of(base, name, c.bounds());
+        }
       }
       double running = 0;
       List<Exemplar> exemplars = OtlpLabels.exemplars(p.getExemplarsList());
@@ -209,7 +247,7 @@ final class PointContext {
         boolean inf = i == c.bounds().size();
         double bound = inf ? Double.POSITIVE_INFINITY : c.bounds().get(i);
         running += i < c.counts().length ? c.counts()[i] : 0;
-        Labels bucket = with(base, name + "_bucket", "le", PrometheusNames.formatFloat(bound));
+        Labels bucket = series.buckets()[i];
         out.sample(bucket, t, isStale ? Sample.STALE_NAN : inf ? c.count() : running);
         double lower = i == 0 ? Double.NEGATIVE_INFINITY : c.bounds().get(i - 1);
         for (Exemplar e : exemplars) {
@@ -219,10 +257,9 @@ final class PointContext {
         }
       }
       if (c.hasSum() || isStale) {
-        out.sample(with(base, name + "_sum", Labels.NAME, name + "_sum"), t, isStale ? Sample.STALE_NAN : c.sum());
+        out.sample(series.sum(), t, isStale ? Sample.STALE_NAN : c.sum());
       }
-      out.sample(with(base, name + "_count", Labels.NAME, name + "_count"), t,
-          isStale ? Sample.STALE_NAN : c.count());
+      out.sample(series.count(), t, isStale ? Sample.STALE_NAN : c.count());
       createdSample(base, name, t, start);
       max = Math.max(max, t);
     }
