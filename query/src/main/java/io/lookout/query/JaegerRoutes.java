@@ -247,6 +247,7 @@ final class JaegerRoutes {
       throw LookoutException.badData("invalid lookback '" + p.string("lookback", "") + "': use a positive number of milliseconds");
     }
     long start = end - lookback;
+    runner.limits().checkRange(tenant, start, end);
     String service = p.string("service", null);
     run(ctx, () -> {
       List<DependencyEdge> edges = new ArrayList<>();

@@ -74,6 +74,14 @@ class TraceQueryLimitsTest {
     String past = "/jaeger/api/traces?service=checkout&start=" + (end - 2 * HOUR_MICROS) + "&end=" + end;
     assertJaegerRangeRefused(past);
     assertJaegerRangeRefused("/jaeger/api/traces?service=checkout&lookback=2h");
+    // dependencies: lookback in milliseconds, 24 h by default
+    assertJaegerRangeRefused("/jaeger/api/dependencies?endTs=" + end / 1000 + "&lookback=" + 2 * 3_600_000);
+    TestServer.Resp byDefault = t.get("/jaeger/api/dependencies", "X-Scope-OrgID", "tight");
+    assertThat(byDefault.status()).isEqualTo(422);
+    assertThat(byDefault.json().getJsonArray("errors").getJsonObject(0).getString("msg"))
+        .contains("the query range of 1d is longer than the limit max_query_range of 1h");
+    assertThat(t.get("/jaeger/api/dependencies?endTs=" + end / 1000 + "&lookback=" + 1_800_000, "X-Scope-OrgID",
+        "tight").status()).isEqualTo(200);
     assertThat(t.get("/jaeger/api/traces?service=checkout&lookback=30m", "X-Scope-OrgID", "tight").status())
         .isEqualTo(200);
     assertThat(t.get(past, "X-Scope-OrgID", "free").status()).isEqualTo(200);
