@@ -1,12 +1,11 @@
 package io.lookout.query;
 
-import io.lookout.model.LookoutException;
-import io.lookout.model.TimeParser;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Settings of the live tail ({@code /api/v1/logs/tail}), read once from the environment.
+ * Settings of the live tail ({@code /api/v1/logs/tail}), read from the environment with the rest of the
+ * server's configuration.
  *
  * @param maxPerTenant tails of one tenant open at once; more are refused with 429
  *     ({@code LOOKOUT_TAIL_MAX_PER_TENANT}, 10)
@@ -28,9 +27,9 @@ public record LogTailConfig(int maxPerTenant, int maxTotal, Duration pollInterva
   public static final Duration DEFAULT_LOOKBACK = Duration.ofSeconds(10);
 
   public LogTailConfig {
-    range("LOOKOUT_TAIL_MAX_PER_TENANT", maxPerTenant, 1, 100_000);
-    range("LOOKOUT_TAIL_MAX_CONNECTIONS", maxTotal, 1, 1_000_000);
-    range("LOOKOUT_TAIL_MAX_LINES_PER_POLL", maxLinesPerPoll, 1, 100_000);
+    QueryConfig.requireRange("LOOKOUT_TAIL_MAX_PER_TENANT", maxPerTenant, 1, 100_000);
+    QueryConfig.requireRange("LOOKOUT_TAIL_MAX_CONNECTIONS", maxTotal, 1, 1_000_000);
+    QueryConfig.requireRange("LOOKOUT_TAIL_MAX_LINES_PER_POLL", maxLinesPerPoll, 1, 100_000);
     if (pollInterval.toMillis() < 10 || pollInterval.toSeconds() > 60) {
       throw new IllegalArgumentException("invalid LOOKOUT_TAIL_POLL_INTERVAL '" + pollInterval.toMillis()
           + "ms': use a duration from 10ms to 60s such as 1s");
@@ -51,40 +50,10 @@ public record LogTailConfig(int maxPerTenant, int maxTotal, Duration pollInterva
    */
   public static LogTailConfig fromEnv(Map<String, String> env) {
     return new LogTailConfig(
-        integer(env, "LOOKOUT_TAIL_MAX_PER_TENANT", DEFAULT_MAX_PER_TENANT),
-        integer(env, "LOOKOUT_TAIL_MAX_CONNECTIONS", DEFAULT_MAX_TOTAL),
-        duration(env, "LOOKOUT_TAIL_POLL_INTERVAL", DEFAULT_POLL_INTERVAL),
-        integer(env, "LOOKOUT_TAIL_MAX_LINES_PER_POLL", DEFAULT_MAX_LINES_PER_POLL),
-        duration(env, "LOOKOUT_TAIL_LOOKBACK", DEFAULT_LOOKBACK));
-  }
-
-  private static int integer(Map<String, String> env, String name, int def) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return def;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid " + name + " '" + v + "': use a positive integer", e);
-    }
-  }
-
-  private static Duration duration(Map<String, String> env, String name, Duration def) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return def;
-    }
-    try {
-      return Duration.ofNanos(TimeParser.parseDuration(name, v));
-    } catch (LookoutException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  }
-
-  private static void range(String name, int v, int min, int max) {
-    if (v < min || v > max) {
-      throw new IllegalArgumentException("invalid " + name + " '" + v + "': use an integer from " + min + " to " + max);
-    }
+        QueryConfig.integer(env, "LOOKOUT_TAIL_MAX_PER_TENANT", DEFAULT_MAX_PER_TENANT),
+        QueryConfig.integer(env, "LOOKOUT_TAIL_MAX_CONNECTIONS", DEFAULT_MAX_TOTAL),
+        QueryConfig.duration(env, "LOOKOUT_TAIL_POLL_INTERVAL", DEFAULT_POLL_INTERVAL),
+        QueryConfig.integer(env, "LOOKOUT_TAIL_MAX_LINES_PER_POLL", DEFAULT_MAX_LINES_PER_POLL),
+        QueryConfig.duration(env, "LOOKOUT_TAIL_LOOKBACK", DEFAULT_LOOKBACK));
   }
 }

@@ -80,6 +80,20 @@ public final class QueryApi implements AutoCloseable {
       Limits limits,
       PrometheusRegistry registry,
       Clock clock) {
+    this(vertx, logStore, spanStore, metricStore, config, LogTailConfig.defaults(), limits, registry, clock);
+  }
+
+  /** @param tailConfig settings of the live tail ({@code /api/v1/logs/tail}) */
+  public QueryApi(
+      Vertx vertx,
+      LogStore logStore,
+      SpanStore spanStore,
+      MetricStore metricStore,
+      QueryConfig config,
+      LogTailConfig tailConfig,
+      Limits limits,
+      PrometheusRegistry registry,
+      Clock clock) {
     Objects.requireNonNull(vertx, "vertx");
     this.logStore = Objects.requireNonNull(logStore, "logStore");
     Objects.requireNonNull(spanStore, "spanStore");
@@ -92,7 +106,7 @@ public final class QueryApi implements AutoCloseable {
     this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
     this.prometheus = new PrometheusRoutes(
         Objects.requireNonNull(metricStore, "metricStore"), config, runner, this::nowNanos);
-    this.tail = new LogTailRoutes(vertx, logStore, LogTailConfig.fromEnv(System.getenv()), config, runner, registry, this::nowNanos);
+    this.tail = new LogTailRoutes(vertx, logStore, Objects.requireNonNull(tailConfig, "tailConfig"), config, runner, registry, this::nowNanos);
   }
 
   /**

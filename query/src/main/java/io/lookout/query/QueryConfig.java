@@ -113,7 +113,7 @@ public record QueryConfig(
     }
   }
 
-  private static Duration duration(Map<String, String> env, String name, Duration def) {
+  static Duration duration(Map<String, String> env, String name, Duration def) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
       return def;
@@ -125,7 +125,7 @@ public record QueryConfig(
     }
   }
 
-  private static int integer(Map<String, String> env, String name, int def) {
+  static int integer(Map<String, String> env, String name, int def) {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
       return def;
@@ -143,7 +143,7 @@ public record QueryConfig(
     }
   }
 
-  private static void requireRange(String name, int v, int min, int max) {
+  static void requireRange(String name, int v, int min, int max) {
     if (v < min || v > max) {
       throw new IllegalArgumentException(
           "invalid " + name + " '" + v + "': use an integer from " + min + " to " + max);

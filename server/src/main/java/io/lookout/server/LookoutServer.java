@@ -10,6 +10,7 @@ import io.lookout.ingest.OtlpHttpReceiver;
 import io.lookout.ingest.RemoteWriteReceiver;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.ingest.metrics.SpanMetrics;
+import io.lookout.query.LogTailConfig;
 import io.lookout.query.QueryApi;
 import io.lookout.query.QueryConfig;
 import io.lookout.ingest.IngestLimits;
@@ -73,6 +74,7 @@ public final class LookoutServer {
     StorageConfig storageConfig = StorageConfig.fromEnv(env);
     IngestConfig ingestConfig = IngestConfig.fromEnv(env);
     QueryConfig queryConfig = QueryConfig.fromEnv(env);
+    LogTailConfig tailConfig = LogTailConfig.fromEnv(env);
     AlertingConfig alertingConfig = AlertingConfig.fromEnv(env, storageConfig.dataDir());
     NotifierOptions notifierOptions = NotifierOptions.fromEnv(env, storageConfig.dataDir());
 
@@ -101,7 +103,7 @@ public final class LookoutServer {
           .limits(server.ingestLimits)
           .mount(server.apiRouter);
       server.queryApi = new QueryApi(vertx, server.storage.logs(), server.storage.spans(), server.storage.metrics(),
-          queryConfig, server.tenantLimits, registry, Clock.systemUTC());
+          queryConfig, tailConfig, server.tenantLimits, registry, Clock.systemUTC());
       server.queryApi.mount(server.apiRouter);
       server.startIngest(ingestConfig);
       server.alerting.start();
