@@ -36,6 +36,7 @@ public final class IngestLimits {
   private final Limits limits;
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, TenantState> tenants = new ConcurrentHashMap<>();
+  private final HashMemo hashes = new HashMemo();
 
   public IngestLimits(Limits limits) {
     this(limits, System::nanoTime);
@@ -105,7 +106,7 @@ public final class IngestLimits {
       List<SeriesBatch.Series> all = batch.series();
       for (int i = 0; i < all.size(); i++) {
         SeriesBatch.Series series = all.get(i);
-        long h = hash(series.labels());
+        long h = hashes.of(series.labels());
         boolean ok = s.series.touchIfPresent(h);
         if (!ok && s.series.size() < max) {
           s.series.add(h);
@@ -162,6 +163,36 @@ public final class IngestLimits {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
     }
     return h;
+  }
+
+  /**
+   * {@link #hash} of recently seen label sets, by identity: the OTLP series cache and the
+   * remote_write labels cache hand out the same {@link Labels} instance for a series in every
+   * request, so the UTF-8 encoding and hashing of its labels is done once, not per request.
+   * Direct-mapped and bounded (a collision recomputes); entries are immutable, so the racy slots
+   * are safe to share between threads.
+   */
+  static final class HashMemo {
+    private static final int SLOTS = 1 << 16;
+
+    private record Entry(Labels labels, long hash) {}
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    long of(Labels labels) {
+      int i = mix(System.identityHashCode(labels)) & (SLOTS - 1);
+      Entry e = slots[i];
+      if (e != null && e.labels == labels) {
+        return e.hash;
+      }
+      long h = hash(labels);
+      slots[i] = new Entry(labels, h);
+      return h;
+    }
+
+    private static int mix(int h) {
+      return h ^ (h >>> 16);
+    }
   }
 
   private static String format(double v) {

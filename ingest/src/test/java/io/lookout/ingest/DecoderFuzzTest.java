@@ -6,6 +6,7 @@ import io.lookout.ingest.internal.ExportPipeline;
 import io.lookout.ingest.internal.IngestMetrics;
 import io.lookout.ingest.internal.Signal;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
+import io.lookout.ingest.metrics.RandomMetrics;
 import io.lookout.ingest.metrics.RemoteWriteDecoder;
 import io.lookout.ingest.metrics.LabelsCache;
 import io.lookout.ingest.metrics.SpanMetrics;
@@ -41,6 +42,17 @@ class DecoderFuzzTest {
       int which = random.nextInt(3);
       byte[] input = mutate(random, seeds.get(which));
       export(Signal.values()[which], input, ExportPipeline.Format.PROTOBUF);
+    }
+  }
+
+  /** The byte-level metrics decoder on random requests of every metric type, scrambled, then mutated. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void mutatedRandomMetricsExportsFailOnlyAsBadData() {
+    Random random = new Random(9L);
+    RandomMetrics gen = new RandomMetrics(10L, true);
+    for (int i = 0; i < TRIES; i++) {
+      export(Signal.METRICS, mutate(random, gen.encode(gen.request())), ExportPipeline.Format.PROTOBUF);
     }
   }
 

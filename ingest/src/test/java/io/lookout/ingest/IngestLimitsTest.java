@@ -128,5 +128,16 @@ class IngestLimitsTest {
       series.add(SeriesBatch.Series.ofSamples(Labels.of("__name__", "m", "s", n), List.of(new Sample(1000, 1))));
     }
     return new SeriesBatch(series, List.of());
+  }  @Test
+  void memoisedSeriesHashesEqualTheComputedOnes() {
+    IngestLimits.HashMemo memo = new IngestLimits.HashMemo();
+    for (int i = 0; i < 200_000; i++) { // more label sets than slots: collisions recompute
+      Labels l = Labels.of("__name__", "m", "i", Integer.toString(i % 70_000), "ü", "x");
+      assertThat(memo.of(l)).isEqualTo(IngestLimits.hash(l));
+      assertThat(memo.of(l)).isEqualTo(IngestLimits.hash(Labels.of("__name__", "m", "i", Integer.toString(i % 70_000),
+          "ü", "x")));
+    }
   }
+
+
 }

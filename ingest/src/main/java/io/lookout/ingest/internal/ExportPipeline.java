@@ -86,8 +86,7 @@ public final class ExportPipeline {
           ExportLogsServiceRequest.newBuilder(), ExportLogsServiceRequest::parseFrom), transport, len);
       case TRACES -> exportSpans(tenant, parse(data, len, format, "ExportTraceServiceRequest",
           ExportTraceServiceRequest.newBuilder(), ExportTraceServiceRequest::parseFrom), transport, len);
-      case METRICS -> exportMetrics(tenant, parse(data, len, format, "ExportMetricsServiceRequest",
-          ExportMetricsServiceRequest.newBuilder(), ExportMetricsServiceRequest::parseFrom), transport, len);
+      case METRICS -> exportMetrics(tenant, translateMetrics(tenant, data, len, format), transport, len);
     };
   }
 
@@ -120,10 +119,10 @@ public final class ExportPipeline {
    * points the translation dropped plus samples storage rejected, at most the request's points
    * (one histogram point makes several samples).
    */
-  private CompletableFuture<Reply> exportMetrics(String tenant, ExportMetricsServiceRequest req, String transport,
+  private CompletableFuture<Reply> exportMetrics(String tenant, OtlpToPrometheus.Translated decoded, String transport,
       int bytes) {
-    int points = OtlpDecoder.dataPoints(req);
-    OtlpToPrometheus.Result translated = translator.translate(tenant, req);
+    int points = decoded.dataPoints();
+    OtlpToPrometheus.Result translated = decoded.result();
     counters.rejected(Signal.METRICS, TRANSLATION_REASON, translated.droppedPoints());
     SeriesBounds.check(translated.batch());
     limits.admit(tenant, translated.batch().sampleCount(), bytes);
@@ -141,6 +140,24 @@ public final class ExportPipeline {
           long rejected = Math.min(points, o.rejected);
           return new Reply(metricsResponse(new Outcome(o.accepted, rejected, o.message)), o.accepted, rejected);
         });
+  }
+
+  /**
+   * Protobuf straight from the bytes ({@link OtlpToPrometheus#translate(String, byte[], int, int)});
+   * JSON through the generated classes.
+   */
+  private OtlpToPrometheus.Translated translateMetrics(String tenant, byte[] data, int len, Format format) {
+    String what = "ExportMetricsServiceRequest";
+    if (format == Format.JSON) {
+      ExportMetricsServiceRequest req = parse(data, len, format, what, ExportMetricsServiceRequest.newBuilder(),
+          ExportMetricsServiceRequest::parseFrom);
+      return new OtlpToPrometheus.Translated(translator.translate(tenant, req), OtlpDecoder.dataPoints(req));
+    }
+    try {
+      return translator.translate(tenant, data, 0, len);
+    } catch (InvalidProtocolBufferException e) {
+      throw LookoutException.badData("invalid protobuf " + what + ": " + lowerFirst(e.getMessage()));
+    }
   }
 
   private record Outcome(long accepted, long rejected, String message) {}

@@ -5,11 +5,14 @@ import io.lookout.model.metrics.Labels;
 import io.lookout.model.metrics.MetricMetadata;
 import io.lookout.model.metrics.MetricMetadata.Type;
 import io.lookout.model.metrics.SeriesBatch;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -121,12 +124,53 @@ public final class OtlpToPrometheus {
         .register(registry);
   }
 
+  /**
+   * The translation of one request read from its protobuf bytes.
+   *
+   * @param dataPoints OTLP data points of every metric type in the request, as {@code
+   *     OtlpDecoder.dataPoints} counts them (the bound of partial-success rejections)
+   */
+  public record Translated(Result result, int dataPoints) {}
+
   /** Translates one export request of a tenant. */
   public Result translate(String tenant, ExportMetricsServiceRequest request) {
     BatchBuilder out = new BatchBuilder();
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
-      resource(tenant, rm, out);
+      ResourceInfo r = ResourceInfo.of(rm.getResource());
+      long maxMillis = Long.MIN_VALUE;
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        PointContext ctx = context(tenant, r, sm.getScope(), out);
+        for (Metric m : sm.getMetricsList()) {
+          maxMillis = Math.max(maxMillis, metric(ctx, m));
+        }
+      }
+      targetInfo(r, maxMillis, out);
     }
+    return finish(out);
+  }
+
+  /**
+   * Translates the protobuf {@code ExportMetricsServiceRequest} in {@code data[offset, offset +
+   * length)} without building its object tree (metric by metric where a metric is uncommon, the
+   * whole request through {@link #translate(String, ExportMetricsServiceRequest)} where it holds
+   * delta metrics); the result equals that of parsing the bytes and translating the request.
+   *
+   * @throws InvalidProtocolBufferException when the bytes are not a valid request, exactly when
+   *     parsing them with the generated classes would fail
+   */
+  public Translated translate(String tenant, byte[] data, int offset, int length)
+      throws InvalidProtocolBufferException {
+    try {
+      return new ProtobufMetrics(this, tenant).read(data, offset, length);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (java.io.IOException e) { // a byte array does not fail to read otherwise
+      throw new InvalidProtocolBufferException(e);
+    }
+  }
+
+  /** Counts the dropped points and builds the result of a translated request. */
+  Result finish(BatchBuilder out) {
     out.droppedByReason().forEach((reason, n) -> dropped.labelValues(reason).inc(n));
     String message = out.droppedByReason().entrySet().stream()
         .map(e -> e.getValue() + " " + e.getKey().replace('_', ' '))
@@ -134,40 +178,46 @@ public final class OtlpToPrometheus {
     return new Result(out.build(), out.dropped(), message.isEmpty() ? "" : "dropped data points: " + message);
   }
 
-  private void resource(String tenant, ResourceMetrics rm, BatchBuilder out) {
-    String name = "";
-    String namespace = "";
-    String instance = "";
-    Map<String, KeyValue> others = new LinkedHashMap<>();
-    for (KeyValue kv : rm.getResource().getAttributesList()) {
-      switch (kv.getKey()) {
-        case "service.name" -> name = OtlpLabels.valueString(kv.getValue());
-        case "service.namespace" -> namespace = OtlpLabels.valueString(kv.getValue());
-        case "service.instance.id" -> instance = OtlpLabels.valueString(kv.getValue());
-        default -> others.put(kv.getKey(), kv);
+  /** What a resource gives its series: {@code job}, {@code instance} and the other attributes. */
+  record ResourceInfo(String job, String instance, Map<String, KeyValue> others) {
+    static ResourceInfo of(Resource resource) {
+      String name = "";
+      String namespace = "";
+      String instance = "";
+      Map<String, KeyValue> others = new LinkedHashMap<>();
+      for (KeyValue kv : resource.getAttributesList()) {
+        switch (kv.getKey()) {
+          case "service.name" -> name = OtlpLabels.valueString(kv.getValue());
+          case "service.namespace" -> namespace = OtlpLabels.valueString(kv.getValue());
+          case "service.instance.id" -> instance = OtlpLabels.valueString(kv.getValue());
+          default -> others.put(kv.getKey(), kv);
+        }
       }
+      String job = name.isEmpty() ? "" : namespace.isEmpty() ? name : namespace + "/" + name;
+      return new ResourceInfo(job, instance, others);
     }
-    String job = name.isEmpty() ? "" : namespace.isEmpty() ? name : namespace + "/" + name;
-    long maxMillis = Long.MIN_VALUE;
-    for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-      Map<String, String> scope = new LinkedHashMap<>();
-      if (options.scopeLabels()) {
-        OtlpLabels.of(sm.getScope().getAttributesList())
-            .forEach((k, v) -> scope.put(PrometheusNames.labelName("otel_scope_" + k), v));
-        scope.put("otel_scope_name", sm.getScope().getName());
-        scope.put("otel_scope_version", sm.getScope().getVersion());
-      }
-      scope.put("job", job);
-      scope.put("instance", instance);
-      PointContext ctx = new PointContext(tenant, scope, options.createdSeries(), deltas, cache, out);
-      for (Metric m : sm.getMetricsList()) {
-        maxMillis = Math.max(maxMillis, metric(ctx, m));
-      }
+  }
+
+  /** The point context of one scope of a resource. */
+  PointContext context(String tenant, ResourceInfo r, InstrumentationScope s, BatchBuilder out) {
+    Map<String, String> scope = new LinkedHashMap<>();
+    if (options.scopeLabels()) {
+      OtlpLabels.of(s.getAttributesList())
+          .forEach((k, v) -> scope.put(PrometheusNames.labelName("otel_scope_" + k), v));
+      scope.put("otel_scope_name", s.getName());
+      scope.put("otel_scope_version", s.getVersion());
     }
-    if (options.targetInfo() && !others.isEmpty() && maxMillis != Long.MIN_VALUE) {
+    scope.put("job", r.job());
+    scope.put("instance", r.instance());
+    return new PointContext(tenant, scope, options.createdSeries(), deltas, cache, out);
+  }
+
+  /** The {@code target_info} series of a resource whose newest point is at {@code maxMillis}. */
+  void targetInfo(ResourceInfo r, long maxMillis, BatchBuilder out) {
+    if (options.targetInfo() && !r.others().isEmpty() && maxMillis != Long.MIN_VALUE) {
       Labels.Builder b = Labels.builder();
-      OtlpLabels.of(others.values().stream().toList()).forEach(b::put);
-      Labels labels = b.put("job", job).put("instance", instance).put(Labels.NAME, TARGET_INFO).build();
+      OtlpLabels.of(r.others().values().stream().toList()).forEach(b::put);
+      Labels labels = b.put("job", r.job()).put("instance", r.instance()).put(Labels.NAME, TARGET_INFO).build();
       if (!out.has(labels)) {
         out.sample(labels, maxMillis, 1);
         out.metadata(new MetricMetadata(TARGET_INFO, Type.GAUGE, "", "Target metadata"));
@@ -176,7 +226,7 @@ public final class OtlpToPrometheus {
   }
 
   /** Translates one metric; returns the newest point time in milliseconds (MIN_VALUE if none). */
-  private static long metric(PointContext ctx, Metric m) {
+  static long metric(PointContext ctx, Metric m) {
     String unit = m.getUnit();
     String help = m.getDescription();
     return switch (m.getDataCase()) {

@@ -19,6 +19,7 @@ import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Summary;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,40 @@ final class PointContext {
     SeriesCache.HistogramSeries s = cache.histogram(key);
     if (s == null || !s.matches(bounds)) {
       s = SeriesCache.HistogramSeries.of(s == null ? translate(attributes, name) : s.base(), name, bounds);
+      cache.put(key, s);
+    }
+    return s;
+  }
+
+  /**
+   * The labels of a point whose attribute fields are {@code b[from, to)} (protobuf, each with tag
+   * {@code tag}): from the cache by those bytes, else decoded (validated) and translated.
+   */
+  Labels labels(byte[] b, int from, int to, int tag, String name) throws IOException {
+    if (cache == null) {
+      return translate(ProtobufMetrics.attributes(b, from, to, tag), name);
+    }
+    SeriesCache.BytesKey key = SeriesCache.key(SeriesCache.Kind.POINT, base, name, b, from, to);
+    Labels l = cache.labels(key);
+    if (l == null) {
+      l = translate(ProtobufMetrics.attributes(b, from, to, tag), name);
+      cache.put(key, l);
+    }
+    return l;
+  }
+
+  /** {@link #histogramSeries(List, String, List)} for attribute bytes and the bounds {@code bounds[0, n)}. */
+  SeriesCache.HistogramSeries histogramSeries(byte[] b, int from, int to, int tag, String name, double[] bounds,
+      int n) throws IOException {
+    if (cache == null) {
+      return SeriesCache.HistogramSeries.of(translate(ProtobufMetrics.attributes(b, from, to, tag), name), name,
+          bounds, n);
+    }
+    SeriesCache.BytesKey key = SeriesCache.key(SeriesCache.Kind.HISTOGRAM, base, name, b, from, to);
+    SeriesCache.HistogramSeries s = cache.histogram(key);
+    if (s == null || !s.matches(bounds, n)) {
+      Labels l = s == null ? translate(ProtobufMetrics.attributes(b, from, to, tag), name) : s.base();
+      s = SeriesCache.HistogramSeries.of(l, name, bounds, n);
       cache.put(key, s);
     }
     return s;
@@ -172,7 +207,7 @@ final class PointContext {
     return max;
   }
 
-  private void createdSample(Labels labels, String family, long t, long startNanos) {
+  void createdSample(Labels labels, String family, long t, long startNanos) {
     if (created && startNanos > 0) {
       out.sample(labels.toBuilder().put(Labels.NAME, family + "_created").build(), t, startNanos / 1e9);
     }

@@ -77,6 +77,45 @@ final class SeriesCache {
   }
 
   /**
+   * A point's cache key by the raw protobuf bytes of its attribute fields (tags included): equal
+   * bytes decode to equal attributes. Lookups use a view of the request; {@link #put} keeps a copy.
+   */
+  static final class BytesKey {
+    private final Kind kind;
+    private final Base base;
+    private final String name;
+    private final byte[] bytes;
+    private final int from;
+    private final int to;
+    private final int hash;
+
+    private BytesKey(Kind kind, Base base, String name, byte[] bytes, int from, int to, int hash) {
+      this.kind = kind;
+      this.base = base;
+      this.name = name;
+      this.bytes = bytes;
+      this.from = from;
+      this.to = to;
+      this.hash = hash;
+    }
+
+    BytesKey copy() {
+      return new BytesKey(kind, base, name, Arrays.copyOfRange(bytes, from, to), 0, to - from, hash);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BytesKey k && k.hash == hash && k.kind == kind && k.name.equals(name)
+          && Arrays.equals(k.bytes, k.from, k.to, bytes, from, to) && k.base.equals(base);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
    * The series of one explicit-bucket histogram point: the base labels (attributes and name), the
    * {@code _bucket} labels for the given bounds ({@code +Inf} last), {@code _sum} and {@code _count}.
    */
@@ -94,14 +133,33 @@ final class SeriesCache {
       return true;
     }
 
+    /** Whether these are the series for the bounds {@code other[0, n)}. */
+    boolean matches(double[] other, int n) {
+      if (n != bounds.length) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        if (Double.doubleToLongBits(other[i]) != Double.doubleToLongBits(bounds[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     static HistogramSeries of(Labels base, String name, List<Double> bounds) {
       double[] b = new double[bounds.size()];
-      Labels[] buckets = new Labels[b.length + 1];
-      for (int i = 0; i <= b.length; i++) {
-        double bound = i == b.length ? Double.POSITIVE_INFINITY : bounds.get(i);
-        if (i < b.length) {
-          b[i] = bound;
-        }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = bounds.get(i);
+      }
+      return of(base, name, b, b.length);
+    }
+
+    /** The series for the bounds {@code bounds[0, n)}. */
+    static HistogramSeries of(Labels base, String name, double[] bounds, int n) {
+      double[] b = Arrays.copyOf(bounds, n);
+      Labels[] buckets = new Labels[n + 1];
+      for (int i = 0; i <= n; i++) {
+        double bound = i == n ? Double.POSITIVE_INFINITY : b[i];
         buckets[i] = with(base, name + "_bucket", "le", PrometheusNames.formatFloat(bound));
       }
       return new HistogramSeries(base, b, buckets, with(base, name + "_sum", Labels.NAME, name + "_sum"),
@@ -115,7 +173,7 @@ final class SeriesCache {
   }
 
   private final int maxEntries;
-  private final ConcurrentHashMap<Key, Object> map = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, Object> map = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Base, Base> bases = new ConcurrentHashMap<>();
 
   SeriesCache(int maxEntries) {
@@ -158,17 +216,31 @@ final class SeriesCache {
     return new Key(kind, base, name, kv, h);
   }
 
-  /** The labels of a point, null when not cached. */
-  Labels labels(Key key) {
+  static BytesKey key(Kind kind, Base base, String name, byte[] bytes, int from, int to) {
+    int h = ((base.hash * 31 + name.hashCode()) * 31 + kind.ordinal()) * 31 + LabelsCache.hash(bytes, from, to);
+    return new BytesKey(kind, base, name, bytes, from, to, h);
+  }
+
+  /** The labels of a point ({@link Key} or {@link BytesKey}), null when not cached. */
+  Labels labels(Object key) {
     return map.get(key) instanceof Labels l ? l : null;
   }
 
   /** The series of a histogram point, null when not cached. */
-  HistogramSeries histogram(Key key) {
+  HistogramSeries histogram(Object key) {
     return map.get(key) instanceof HistogramSeries s ? s : null;
   }
 
+  /** Caches a value by a copy of the key's bytes (the key views the request). */
+  void put(BytesKey key, Object value) {
+    put0(key.copy(), value);
+  }
+
   void put(Key key, Object value) {
+    put0(key, value);
+  }
+
+  private void put0(Object key, Object value) {
     if (map.size() >= maxEntries) {
       map.clear();
     }

@@ -7,6 +7,8 @@ import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -43,29 +45,102 @@ public final class MetricsDecodeMeasure {
     long t0 = System.currentTimeMillis() - requests * 1000L;
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     for (int round = 0; round < 3; round++) {
-      OtlpToPrometheus otlp = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, new PrometheusRegistry());
+      OtlpToPrometheus objects = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, new PrometheusRegistry());
+      OtlpToPrometheus bytes = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, new PrometheusRegistry());
+      OtlpToPrometheus benchObjects = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, new PrometheusRegistry());
+      OtlpToPrometheus benchBytes = new OtlpToPrometheus(OtlpToPrometheus.Options.DEFAULTS, new PrometheusRegistry());
       LabelsCache cache = new LabelsCache(LabelsCache.DEFAULT_MAX_ENTRIES);
-      long otlpCpu = 0;
-      long rwCpu = 0;
-      long otlpSamples = 0;
-      long rwSamples = 0;
+      long[] cpu = new long[5];
+      long[] samples = new long[5];
       for (int r = 0; r < requests; r++) {
         long t = t0 + r * 1000L;
         byte[] o = otlpRequest(t, r);
         byte[] w = remoteWrite(t, r);
+        byte[] b = benchRequest(t0 + (r / 4) * 8000L, r);
         long c0 = mx.getCurrentThreadCpuTime();
-        otlpSamples += otlp.translate("default", ExportMetricsServiceRequest.parseFrom(o)).batch().sampleCount();
+        samples[0] += objects.translate("default", ExportMetricsServiceRequest.parseFrom(o)).batch().sampleCount();
         long c1 = mx.getCurrentThreadCpuTime();
-        rwSamples += RemoteWriteDecoder.parse(w, cache).sampleCount();
+        samples[1] += bytes.translate("default", o, 0, o.length).result().batch().sampleCount();
         long c2 = mx.getCurrentThreadCpuTime();
-        otlpCpu += c1 - c0;
-        rwCpu += c2 - c1;
+        samples[2] += RemoteWriteDecoder.parse(w, cache).sampleCount();
+        long c3 = mx.getCurrentThreadCpuTime();
+        samples[3] += benchObjects.translate("default", ExportMetricsServiceRequest.parseFrom(b)).batch().sampleCount();
+        long c4 = mx.getCurrentThreadCpuTime();
+        samples[4] += benchBytes.translate("default", b, 0, b.length).result().batch().sampleCount();
+        long c5 = mx.getCurrentThreadCpuTime();
+        cpu[0] += c1 - c0;
+        cpu[1] += c2 - c1;
+        cpu[2] += c3 - c2;
+        cpu[3] += c4 - c3;
+        cpu[4] += c5 - c4;
       }
-      System.out.printf(Locale.ROOT, "round %d: OTLP %,d samples, %.0f ns/sample (%,.0f samples per CPU-s);"
-          + " remote_write %,d samples, %.0f ns/sample (%,.0f per CPU-s)%n", round, otlpSamples,
-          otlpCpu / (double) otlpSamples, otlpSamples / (otlpCpu / 1e9), rwSamples, rwCpu / (double) rwSamples,
-          rwSamples / (rwCpu / 1e9));
+      String[] what = {"node OTLP objects", "node OTLP bytes", "node remote_write", "bench OTLP objects",
+        "bench OTLP bytes"};
+      StringBuilder sb = new StringBuilder("round " + round + ":");
+      for (int i = 0; i < what.length; i++) {
+        sb.append(String.format(Locale.ROOT, "%n  %-20s %,10d samples %6.0f ns/sample (%,.0f per CPU-s)", what[i],
+            samples[i], cpu[i] / (double) samples[i], samples[i] / (cpu[i] / 1e9)));
+      }
+      System.out.println(sb);
     }
+  }
+
+  /**
+   * The shape of {@code bench --signal metrics --protocol otlp} with its defaults (1,000 series,
+   * batch 2,000, 4 connections): 5 hosts x 50 series x 8 seconds per request; per host CPU
+   * seconds per cpu and mode, byte counters, gauges and one explicit-bucket histogram, counters
+   * with a start time, the 4 connections' requests in turn.
+   */
+  static byte[] benchRequest(long t, int r) {
+    ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();
+    int shard = r % 4;
+    for (int h = shard * 5; h < shard * 5 + 5; h++) {
+      ScopeMetrics.Builder sm = ScopeMetrics.newBuilder()
+          .setScope(InstrumentationScope.newBuilder().setName("hostmetrics").setVersion("1.0"));
+      Sum.Builder cpu = Sum.newBuilder().setIsMonotonic(true)
+          .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+      Sum.Builder net = Sum.newBuilder().setIsMonotonic(true)
+          .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+      Gauge.Builder mem = Gauge.newBuilder();
+      Histogram.Builder hist = Histogram.newBuilder()
+          .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);
+      for (int j = 0; j < 8; j++) {
+        long nanos = (t + j * 1000L) * 1_000_000L;
+        for (int c = 0; c < CPUS; c++) {
+          for (String mode : MODES) {
+            cpu.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nanos).setStartTimeUnixNano(1)
+                .addAttributes(kv("cpu", Integer.toString(c))).addAttributes(kv("mode", mode))
+                .setAsDouble(r * 8 + j + c * 0.01));
+          }
+        }
+        for (int d = 0; d < 5; d++) {
+          net.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nanos).setStartTimeUnixNano(1)
+              .addAttributes(kv("device", "eth" + d)).setAsDouble(1e6 + r * 4096.0 + j));
+        }
+        for (int g = 0; g < 5; g++) {
+          mem.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nanos)
+              .addAttributes(kv("kind", "k" + g)).setAsDouble(8e9 - g));
+        }
+        HistogramDataPoint.Builder p = HistogramDataPoint.newBuilder().setTimeUnixNano(nanos).setStartTimeUnixNano(1)
+            .setCount(100L + r).setSum(12.5 + r);
+        for (double b : new double[] {0.005, 0.025, 0.1, 0.25, 1}) {
+          p.addExplicitBounds(b);
+        }
+        for (int b = 0; b < 6; b++) {
+          p.addBucketCounts(b == 5 ? r : 10 + b);
+        }
+        hist.addDataPoints(p);
+      }
+      sm.addMetrics(Metric.newBuilder().setName("node_cpu_seconds_total").setUnit("s").setSum(cpu));
+      sm.addMetrics(Metric.newBuilder().setName("node_network_receive_bytes_total").setUnit("By").setSum(net));
+      sm.addMetrics(Metric.newBuilder().setName("node_memory_bytes").setUnit("By").setGauge(mem));
+      sm.addMetrics(Metric.newBuilder().setName("http_request_duration_seconds").setUnit("s").setHistogram(hist));
+      req.addResourceMetrics(ResourceMetrics.newBuilder().setResource(Resource.newBuilder()
+              .addAttributes(kv("service.name", "node"))
+              .addAttributes(kv("service.instance.id", String.format(Locale.ROOT, "host-%03d:9100", h))))
+          .addScopeMetrics(sm));
+    }
+    return req.build().toByteArray();
   }
 
   private static KeyValue kv(String k, String v) {
