@@ -21,6 +21,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,11 @@ import java.util.regex.Pattern;
 final class JaegerRoutes {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 1000;
-  /** Range of the service and operation lists (Jaeger lists everything stored; 7d is the default retention). */
+  /**
+   * Range of the service and operation lists (Jaeger lists everything stored; 7d is the default
+   * retention), shortened to the tenant's {@code max_query_range} when that is shorter: see
+   * {@link #catalogStart}.
+   */
   static final long CATALOG_LOOKBACK_NANOS = 7 * 86_400_000_000_000L;
   /** Default lookback of {@code /dependencies} in Jaeger: 24h. */
   static final long DEPENDENCIES_LOOKBACK_NANOS = 86_400_000_000_000L;
@@ -93,12 +98,25 @@ final class JaegerRoutes {
     });
   }
 
+  /**
+   * Start of the service and operation lists ending at {@code end}: 7 days back, or the tenant's
+   * {@code max_query_range} when that is shorter. The client did not choose this range (Jaeger's
+   * catalog calls carry no time parameters), so a tenant with a short limit gets a shorter catalog
+   * instead of a refusal that no request of the Jaeger UI could avoid; nothing is counted as
+   * exceeded either.
+   */
+  private long catalogStart(String tenant, long end) {
+    Duration max = runner.limits().of(tenant).maxQueryRange();
+    boolean shorter = !max.isZero() && max.compareTo(Duration.ofNanos(CATALOG_LOOKBACK_NANOS)) < 0;
+    return end - (shorter ? max.toNanos() : CATALOG_LOOKBACK_NANOS);
+  }
+
   /** {@code GET /jaeger/api/services}. */
   private void services(RoutingContext ctx) {
     String tenant = Params.tenant(ctx);
     long end = now.getAsLong();
     run(ctx, () -> {
-      List<String> services = spanStore.services(tenant, end - CATALOG_LOOKBACK_NANOS, end);
+      List<String> services = spanStore.services(tenant, catalogStart(tenant, end), end);
       return JaegerJson.envelope(JaegerJson.strings(services), services.size(), null);
     });
   }
@@ -110,7 +128,7 @@ final class JaegerRoutes {
     long end = now.getAsLong();
     run(ctx, () -> {
       TreeSet<String> names = new TreeSet<>();
-      for (Operation o : spanStore.operations(tenant, service, end - CATALOG_LOOKBACK_NANOS, end)) {
+      for (Operation o : spanStore.operations(tenant, service, catalogStart(tenant, end), end)) {
         names.add(o.name());
       }
       return JaegerJson.envelope(JaegerJson.strings(List.copyOf(names)), names.size(), null);
@@ -134,7 +152,7 @@ final class JaegerRoutes {
     long end = now.getAsLong();
     run(ctx, () -> {
       List<Operation> ops = new ArrayList<>();
-      for (Operation o : spanStore.operations(tenant, service, end - CATALOG_LOOKBACK_NANOS, end)) {
+      for (Operation o : spanStore.operations(tenant, service, catalogStart(tenant, end), end)) {
         if (wanted == null || wanted.equals(JaegerJson.kind(o.kind()))) {
           ops.add(o);
         }

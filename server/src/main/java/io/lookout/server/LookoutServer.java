@@ -15,6 +15,7 @@ import io.lookout.query.QueryApi;
 import io.lookout.query.QueryConfig;
 import io.lookout.ingest.IngestLimits;
 import io.lookout.server.auth.Security;
+import io.lookout.server.limits.HeaderDeadline;
 import io.lookout.server.limits.HttpHardening;
 import io.lookout.server.limits.TenantLimitsFile;
 import io.lookout.storage.LuceneStorage;
@@ -58,6 +59,7 @@ public final class LookoutServer {
   private AlertingService alerting;
   private Security security;
   private HttpHardening hardening;
+  private HeaderDeadline headerDeadline;
   private TenantLimitsFile tenantLimits;
   private IngestLimits ingestLimits;
 
@@ -78,14 +80,20 @@ public final class LookoutServer {
     AlertingConfig alertingConfig = AlertingConfig.fromEnv(env, storageConfig.dataDir());
     NotifierOptions notifierOptions = NotifierOptions.fromEnv(env, storageConfig.dataDir());
 
+    HttpHardening hardening = HttpHardening.fromEnv(env);
+
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    Vertx vertx = Vertx.vertx();
+    // Vert.x whose HTTP listeners time each request head from accept (LOOKOUT_HTTP_HEADER_TIMEOUT)
+    HeaderDeadline headerDeadline = new HeaderDeadline(hardening.headerTimeout(), registry);
+    Vertx vertx = headerDeadline.newVertx();
     LookoutServer server = new LookoutServer(serverConfig, vertx, registry);
     try {
+      server.hardening = hardening;
+      server.headerDeadline = headerDeadline;
       server.security = Security.start(vertx, env, registry);
-      server.hardening = HttpHardening.fromEnv(env);
       server.tenantLimits = TenantLimitsFile.fromEnv(env, registry);
+      server.tenantLimits.watch(vertx, TenantLimitsFile.RELOAD_INTERVAL); // file checks on a worker, not per request
       server.ingestLimits = new IngestLimits(server.tenantLimits);
       server.startApi();
       server.storage = LuceneStorage.open(storageConfig, registry);
@@ -125,10 +133,10 @@ public final class LookoutServer {
     security.install(apiRouter); // authentication and the route table before every other route
     new UiRoutes(io.lookout.ui.UiAssets.load()).mount(apiRouter); // the web UI at / and its deep links
     new OpsRoutes(health, registry).mount(apiRouter);
-    apiServer = await(vertx.createHttpServer(hardening.apply(security.secure(new HttpServerOptions()
+    apiServer = await(headerDeadline.install(vertx.createHttpServer(hardening.apply(security.secure(new HttpServerOptions()
             .setHost(config.bindAddress())
             .setPort(config.httpPort())
-            .setCompressionSupported(true), false)))
+            .setCompressionSupported(true), false))))
         .requestHandler(apiRouter)
         .listen());
   }
@@ -144,15 +152,15 @@ public final class LookoutServer {
     http.mount(otlpRouter);
     // No BodyHandler and no transparent decompression: the receivers read and inflate bodies
     // themselves so that the size limit holds after decompression.
-    ingestServers.add(await(vertx.createHttpServer(hardening.apply(security.secure(
-            OtlpHttpReceiver.serverOptions(config.otlpHttpPort()).setHost(config.bindAddress()), true)))
+    ingestServers.add(await(headerDeadline.install(vertx.createHttpServer(hardening.apply(security.secure(
+            OtlpHttpReceiver.serverOptions(config.otlpHttpPort()).setHost(config.bindAddress()), true))))
         .requestHandler(otlpRouter)
         .listen()));
 
     OtlpGrpcReceiver grpc = new OtlpGrpcReceiver(vertx, storage.logs(), storage.spans(), storage.metrics(),
         translator, spanMetrics, ingestConfig, registry, security.ingestAuth()).limits(ingestLimits);
-    ingestServers.add(await(vertx.createHttpServer(hardening.apply(security.secure(
-            OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort()).setHost(config.bindAddress()), true)))
+    ingestServers.add(await(headerDeadline.install(vertx.createHttpServer(hardening.apply(security.secure(
+            OtlpGrpcReceiver.serverOptions(config.otlpGrpcPort()).setHost(config.bindAddress()), true))))
         .requestHandler(grpc.grpcServer())
         .listen()));
   }
@@ -207,6 +215,9 @@ public final class LookoutServer {
     }
     if (security != null) {
       security.close();
+    }
+    if (tenantLimits != null) {
+      tenantLimits.close();
     }
     if (storage != null) {
       try {

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>an idle timeout on every connection ({@code LOOKOUT_HTTP_IDLE_TIMEOUT}, 60s): a client
- *       that stops sending (also in the middle of its headers or body) is cut. Vert.x has no
- *       total header-read deadline, so a client that trickles a byte per idle period is not cut
- *       here; put a proxy in front when that matters;
+ *       that stops sending (also in the middle of its headers or body) is cut;
+ *   <li>a deadline on the request head ({@code LOOKOUT_HTTP_HEADER_TIMEOUT}, 10s), enforced by
+ *       {@link HeaderDeadline}: a client that trickles its request line and headers a byte at a
+ *       time, each within the idle timeout, is cut once the deadline passes;
  *   <li>request line and headers at most 16 KiB each (more is a 4xx, the connection closes);
  *   <li>on the API port, security headers on every response ({@code Content-Security-Policy:
  *       default-src 'self'; frame-ancestors 'none'}, {@code X-Content-Type-Options: nosniff},
@@ -30,19 +31,33 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * @param idleTimeout connections without traffic for this long are closed
- *  * @param corsOrigins origins allowed by CORS; empty means CORS is off
+ * @param headerTimeout a request head (request line and headers) must be complete this long after
+ *     the connection was accepted, or after its first byte on a kept-alive connection; see
+ *     {@link HeaderDeadline}
+ * @param corsOrigins origins allowed by CORS; empty means CORS is off
  */
-public record HttpHardening(Duration idleTimeout, List<String> corsOrigins) {
+public record HttpHardening(Duration idleTimeout, Duration headerTimeout, List<String> corsOrigins) {
   public static final String IDLE_TIMEOUT_ENV = "LOOKOUT_HTTP_IDLE_TIMEOUT";
+  public static final String HEADER_TIMEOUT_ENV = "LOOKOUT_HTTP_HEADER_TIMEOUT";
   public static final String CORS_ORIGINS_ENV = "LOOKOUT_CORS_ORIGINS";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
   public static final String CSP = "default-src 'self'; frame-ancestors 'none'";
 
   public HttpHardening {
     if (idleTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(IDLE_TIMEOUT_ENV + " must be at least 1s, got " + idleTimeout.toMillis() + "ms");
     }
+    if (headerTimeout.toSeconds() < 1) {
+      throw new IllegalArgumentException(HEADER_TIMEOUT_ENV + " must be at least 1s, got " + headerTimeout.toMillis()
+          + "ms");
+    }
     corsOrigins = List.copyOf(corsOrigins);
+  }
+
+  /** With the default header deadline. */
+  public HttpHardening(Duration idleTimeout, List<String> corsOrigins) {
+    this(idleTimeout, DEFAULT_HEADER_TIMEOUT, corsOrigins);
   }
 
   /**
@@ -58,7 +73,8 @@ public record HttpHardening(Duration idleTimeout, List<String> corsOrigins) {
             + ": use scheme://host[:port] such as https://grafana.example:3000, comma-separated");
       }
     }
-    return new HttpHardening(duration(env, IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT), origins);
+    return new HttpHardening(duration(env, IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT),
+        duration(env, HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT), origins);
   }
 
   /** Longest request line (method, path and query string) accepted. */

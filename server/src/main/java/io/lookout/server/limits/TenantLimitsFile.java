@@ -11,6 +11,7 @@ import io.lookout.model.limits.Limits;
 import io.lookout.model.limits.TenantLimits;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,39 +34,46 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Keys are {@link Limit#key()}; durations ({@code max_query_range}, {@code query_timeout}) are
- * written like {@code 7d} or {@code 30s}; a key left out keeps the default. The file is checked
- * for changes every {@link #RELOAD_CHECK_NANOS} (on use) and reloaded; a file that does not parse
- * is logged and the previous limits stay. Every limit hit is counted in
- * {@code lookout_limits_exceeded_total{tenant,limit}}.
+ * written like {@code 7d} or {@code 30s}; a key left out keeps the default. Once {@link #watch}
+ * is called, a worker thread checks the file for changes every {@link #RELOAD_INTERVAL} and
+ * reloads it; requests only read the current snapshot (never the file system, so an event loop
+ * can ask). A file that does not parse is logged, counted in
+ * {@code lookout_limits_reloads_total{result="error"}}, and the previous limits stay. Every limit
+ * hit is counted in {@code lookout_limits_exceeded_total{tenant,limit}}.
  */
-public final class TenantLimitsFile implements Limits {
+public final class TenantLimitsFile implements Limits, AutoCloseable {
   public static final String FILE_ENV = "LOOKOUT_LIMITS_FILE";
   public static final double DEFAULT_INGEST_RECORDS_PER_SECOND = 1_000_000;
   public static final double DEFAULT_INGEST_BYTES_PER_SECOND = 256L << 20;
   public static final long DEFAULT_MAX_ACTIVE_SERIES = 1_000_000;
-  static final long RELOAD_CHECK_NANOS = 2_000_000_000L;
+  /** How often {@link #watch} checks the file for changes. */
+  public static final Duration RELOAD_INTERVAL = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(TenantLimitsFile.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final TenantLimits defaults;
   private final Path file;
-  private final LongSupplier nanoTime;
   private final Counter exceeded;
-  private final AtomicLong lastCheck;
+  private final Counter reloads;
   private volatile Map<String, TenantLimits> overrides = Map.of();
-  private volatile String fileStamp = "";
+  private String fileStamp = ""; // guarded by this
+  private Vertx vertx;
+  private long timer = -1;
 
-  TenantLimitsFile(TenantLimits defaults, Path file, PrometheusRegistry registry, LongSupplier nanoTime) {
+  TenantLimitsFile(TenantLimits defaults, Path file, PrometheusRegistry registry) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.file = file;
-    this.nanoTime = nanoTime;
     this.exceeded = Counter.builder()
         .name("lookout_limits_exceeded_total")
         .help("Requests or batches refused (or cut) by a per-tenant limit, by tenant and limit")
         .labelNames("tenant", "limit")
         .register(registry);
-    this.lastCheck = new AtomicLong(nanoTime.getAsLong());
+    this.reloads = Counter.builder()
+        .name("lookout_limits_reloads_total")
+        .help("Reloads of LOOKOUT_LIMITS_FILE after it changed, by result (ok, error: previous limits kept)")
+        .labelNames("result")
+        .register(registry);
     if (file != null) {
       Map<String, TenantLimits> loaded = load(file, defaults); // fails startup on a bad file
       overrides = loaded;
@@ -92,12 +98,27 @@ public final class TenantLimitsFile implements Limits {
         0, 0, 0); // LOOKOUT_PROMQL_MAX_SERIES, LOOKOUT_PROMQL_MAX_SAMPLES, LOOKOUT_QUERY_MAX_LIMIT
     String f = env.get(FILE_ENV);
     Path file = f == null || f.isBlank() ? null : Path.of(f.trim());
-    return new TenantLimitsFile(defaults, file, registry, System::nanoTime);
+    return new TenantLimitsFile(defaults, file, registry);
   }
 
+  /**
+   * Starts checking the file for changes every {@code interval} on a worker thread; nothing to do
+   * without a file. Stopped by {@link #close()}.
+   */
+  public synchronized void watch(Vertx vertx, Duration interval) {
+    if (file == null || timer >= 0) {
+      return;
+    }
+    this.vertx = vertx;
+    timer = vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> {
+      reloadIfChanged();
+      return null;
+    }, false));
+  }
+
+  /** A snapshot read: never touches the file system, safe on an event loop. */
   @Override
   public TenantLimits of(String tenant) {
-    maybeReload();
     TenantLimits t = overrides.get(tenant);
     return t == null ? defaults : t;
   }
@@ -112,8 +133,11 @@ public final class TenantLimitsFile implements Limits {
     return defaults;
   }
 
-  /** Reloads the file now if it changed; keeps the previous limits when it does not parse. */
-  public void reloadIfChanged() {
+  /**
+   * Reloads the file now if it changed; keeps the previous limits when it does not parse. Blocking:
+   * {@link #watch} calls it on a worker thread.
+   */
+  public synchronized void reloadIfChanged() {
     if (file == null) {
       return;
     }
@@ -123,18 +147,24 @@ public final class TenantLimitsFile implements Limits {
     }
     try {
       overrides = load(file, defaults);
+      reloads.labelValues("ok").inc();
       LOG.info("per-tenant limits reloaded from {} for {} tenants", file, overrides.size());
     } catch (IllegalArgumentException e) {
+      reloads.labelValues("error").inc();
       LOG.warn("per-tenant limits in {} not reloaded, keeping the previous ones: {}", file, e.getMessage());
+    } catch (RuntimeException e) { // a bug must not end the periodic check
+      reloads.labelValues("error").inc();
+      LOG.error("per-tenant limits in {} not reloaded, keeping the previous ones", file, e);
     }
     fileStamp = s;
   }
 
-  private void maybeReload() {
-    long now = nanoTime.getAsLong();
-    long last = lastCheck.get();
-    if (file != null && now - last >= RELOAD_CHECK_NANOS && lastCheck.compareAndSet(last, now)) {
-      reloadIfChanged();
+  /** Stops the periodic check; the current limits stay readable. */
+  @Override
+  public synchronized void close() {
+    if (vertx != null && timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
     }
   }
 

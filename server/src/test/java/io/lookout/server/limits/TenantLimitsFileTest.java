@@ -9,12 +9,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,18 +53,67 @@ class TenantLimitsFileTest {
   @Test
   void changesAreReloadedAndABrokenFileKeepsThePreviousLimits() throws Exception {
     Path f = write("tenants:\n  acme: {ingest_records_per_second: 10}\n");
-    AtomicLong now = new AtomicLong();
-    TenantLimitsFile l = new TenantLimitsFile(TenantLimits.NONE, f, registry, now::get);
+    TenantLimitsFile l = new TenantLimitsFile(TenantLimits.NONE, f, registry);
     assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(10);
 
     rewrite(f, "tenants:\n  acme: {ingest_records_per_second: 20}\n", 1);
-    assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(10); // not checked yet
-    now.addAndGet(TenantLimitsFile.RELOAD_CHECK_NANOS);
+    assertThat(l.of("acme").ingestRecordsPerSecond()).as("a request never reads the file").isEqualTo(10);
+    l.reloadIfChanged(); // what the periodic check runs
     assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(20);
 
     rewrite(f, "tenants:\n  acme: {ingest_records_per_sec: 30}\n", 2);
     l.reloadIfChanged();
     assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(20);
+    assertThat(reloads("ok")).isEqualTo(1);
+    assertThat(reloads("error")).isEqualTo(1);
+  }
+
+  @Test
+  void aWatchedFileIsReloadedOnAWorkerWithoutAnyRequest() throws Exception {
+    Path f = write("tenants:\n  acme: {ingest_records_per_second: 10}\n");
+    Vertx vertx = Vertx.vertx();
+    TenantLimitsFile l = new TenantLimitsFile(TenantLimits.NONE, f, registry);
+    try {
+      l.watch(vertx, Duration.ofMillis(50));
+      rewrite(f, "tenants:\n  acme: {ingest_records_per_second: 20}\n", 1);
+      waitFor(() -> reloads("ok") == 1, "the change is picked up by the periodic check");
+      assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(20);
+
+      rewrite(f, "tenants: [broken\n", 2);
+      waitFor(() -> reloads("error") == 1, "the broken file is seen and counted");
+      assertThat(l.of("acme").ingestRecordsPerSecond()).as("last good limits kept").isEqualTo(20);
+
+      l.close();
+      rewrite(f, "tenants:\n  acme: {ingest_records_per_second: 40}\n", 3);
+      l.reloadIfChanged(); // still works by hand after close; the periodic check is gone
+      assertThat(l.of("acme").ingestRecordsPerSecond()).isEqualTo(40);
+    } finally {
+      l.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private double reloads(String result) {
+    for (MetricSnapshot s : registry.scrape()) {
+      if (s.getMetadata().getName().equals("lookout_limits_reloads") && s instanceof CounterSnapshot c) {
+        for (CounterSnapshot.CounterDataPointSnapshot p : c.getDataPoints()) {
+          if (p.getLabels().equals(Labels.of("result", result))) {
+            return p.getValue();
+          }
+        }
+      }
+    }
+    return 0;
   }
 
   @Test
