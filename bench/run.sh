@@ -9,6 +9,21 @@
 #   bench/run.sh --records 1000000          # any LoadGenerator option passes through
 #   bench/run.sh --signal traces --spans 2000000   # traces mode: no Lucene reference, bytes per span
 #   bench/run.sh --signal metrics           # 1,000 series x 3,600 s to Lookout and to Prometheus
+#   bench/run.sh --signal metrics --warmup-samples 3600   # the same after a warm-up (steady state)
+#
+# Metrics mode reports the server's CPU from /proc/<pid>/stat from the first request until the
+# server is idle again, and logs its split per thread group from /proc/<pid>/task/*/stat (JIT
+# compiler threads "C1/C2 CompilerThre", GC threads, then vert.x workers, event loops, indexers,
+# WAL...); the result row has samples per server CPU-s with and without the JIT compiler threads
+# (Prometheus, in Go, has none: both cells are equal). A fresh JVM spends a large share of a short
+# run compiling; --warmup-samples N first sends N samples per series of as many OTHER series
+# (instances warm-NNN:9100, same families, shape, protocol, batch and connections), timestamped to
+# end 10 min before the oldest sample the measured run sends or its queries read, waits for every
+# acknowledgement and for the server's CPU to settle, then measures as usual: the row counts only
+# the measured run, the generator log states the warm-up and its CPU; only the bytes-per-sample cell
+# divides the data dir by all samples stored, warm-up included (the dir holds both). Prometheus gets the same
+# warm-up (its arguments are the same); the warm-up is older than the measured samples, so its
+# head accepts both, and N <= 6300 keeps its head under the 3 h after which it cuts a block.
 #
 # Environment: JAVA_HOME (a JDK 21+, else /usr/lib/jvm/temurin-25-jdk-amd64),
 # LOOKOUT_OTLP_HTTP_PORT (4318), LOOKOUT_HTTP_PORT (8080), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
@@ -145,10 +160,10 @@ stop_server
 DISK_AFTER=$(du -sb "$DATA_DIR" | cut -f1)
 BODY_BYTES=$(sed -n 's/^body_bytes=//p' "$WORK/generator.log" | tail -n 1)
 SPANS=$(sed -n 's/^spans=//p' "$WORK/generator.log" | tail -n 1)
-SAMPLES=$(sed -n 's/^samples=//p' "$WORK/generator.log" | tail -n 1)
+SAMPLES=$(sed -n 's/^stored_samples=//p' "$WORK/generator.log" | tail -n 1)
 if [[ "$SIGNAL" == metrics && -n "$SAMPLES" ]]; then
   PER_SAMPLE=$(fill_disk "$WORK/generator.md" "$DISK_AFTER" "$SAMPLES")
-  echo "lookout data dir after shutdown: $DISK_AFTER bytes = $PER_SAMPLE bytes per sample ($SAMPLES samples)" | tee "$WORK/disk.txt" >&2
+  echo "lookout data dir after shutdown: $DISK_AFTER bytes = $PER_SAMPLE bytes per sample ($SAMPLES samples stored, any warm-up included)" | tee "$WORK/disk.txt" >&2
 elif [[ "$SIGNAL" == traces && -n "$SPANS" ]]; then
   PER_SPAN=$(awk -v d="$DISK_AFTER" -v s="$SPANS" 'BEGIN { printf "%.1f", d / s }')
   echo "server data dir after shutdown: $DISK_AFTER bytes = $PER_SPAN bytes per span ($SPANS spans)" | tee "$WORK/disk.txt" >&2
@@ -193,9 +208,9 @@ if [[ "${BENCH_SKIP_REFERENCE:-0}" != 1 && "$SIGNAL" == metrics && "$PROTOCOL" !
   echo "== stopping Prometheus" >&2
   stop_server
   PROM_DISK=$(du -sb "$PROM_DIR" | cut -f1)
-  PROM_SAMPLES=$(sed -n 's/^samples=//p' "$WORK/prometheus-generator.log" | tail -n 1)
+  PROM_SAMPLES=$(sed -n 's/^stored_samples=//p' "$WORK/prometheus-generator.log" | tail -n 1)
   PROM_PER=$(fill_disk "$WORK/reference.md" "$PROM_DISK" "$PROM_SAMPLES")
-  echo "prometheus data dir after shutdown (WAL + head chunks, no block yet): $PROM_DISK bytes = $PROM_PER bytes per sample ($PROM_SAMPLES samples)" | tee -a "$WORK/disk.txt" >&2
+  echo "prometheus data dir after shutdown (WAL + head chunks, no block yet): $PROM_DISK bytes = $PROM_PER bytes per sample ($PROM_SAMPLES samples stored, any warm-up included)" | tee -a "$WORK/disk.txt" >&2
 fi
 
 SHOWN=()

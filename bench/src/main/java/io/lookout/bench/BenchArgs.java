@@ -42,6 +42,9 @@ import java.util.Set;
  * @param headers extra HTTP headers sent with every request to the server under test (ingest and
  *     queries), e.g. {@code Authorization}; empty by default
  * @param protocol how the metrics mode sends: remote_write or OTLP/HTTP
+ * @param warmupSamples metrics mode: samples per series of other series (instances {@code
+ *     warm-NNN}) sent before the measured run, older than anything the measured run sends or
+ *     queries, and not counted in the result (0: no warm-up)
  */
 public record BenchArgs(
     URI otlp,
@@ -68,7 +71,8 @@ public record BenchArgs(
     long serverPid,
     String name,
     Map<String, String> headers,
-    MetricsProtocol protocol) {
+    MetricsProtocol protocol,
+    int warmupSamples) {
 
   /** Header names the JDK HTTP client sets itself and refuses from callers. */
   private static final Set<String> RESTRICTED_HEADERS =
@@ -114,6 +118,14 @@ public record BenchArgs(
                             repeatable, e.g. --header 'Authorization: Bearer TOKEN' (default none)
         --protocol remote_write|otlp  metrics mode: remote_write, or OTLP/HTTP protobuf to
                             --otlp URL/v1/metrics (default remote_write)
+        --warmup-samples N  metrics mode: before the measured run, send N samples per series of as
+                            many other series (instances warm-NNN:9100 instead of host-NNN:9100,
+                            same families and shape, same protocol, batch and connections), 1 s
+                            apart, ending 10 min before the oldest sample the measured run sends or
+                            queries; wait for every acknowledgement and for the server's CPU to
+                            settle, then measure as usual. The warm-up (a fresh JVM's JIT, first
+                            partitions) counts nowhere in the result row; the log reports it
+                            (default 0: no warm-up)
       """;
 
   public static BenchArgs defaults() {
@@ -147,6 +159,7 @@ public record BenchArgs(
     String rowName = null;
     Map<String, String> headers = new LinkedHashMap<>();
     MetricsProtocol protocol = MetricsProtocol.REMOTE_WRITE;
+    int warmupSamples = 0;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (!name.startsWith("--") || i + 1 >= args.length) {
@@ -179,6 +192,7 @@ public record BenchArgs(
         case "--name" -> rowName = name(v);
         case "--header" -> header(v, headers);
         case "--protocol" -> protocol = protocol(v);
+        case "--warmup-samples" -> warmupSamples = (int) between(name, v, 0, 1_000_000);
         default -> throw new IllegalArgumentException("unknown option '" + name + "'\n" + USAGE);
       }
     }
@@ -193,7 +207,7 @@ public record BenchArgs(
     }
     return new BenchArgs(otlp, api, records, connections, batch, datasets, dataDir, seed, needles, word,
         timeMode, waitLimit, queryRuns, threads, indexDir, traceFraction, signal, spans, series, samples, prom,
-        serverPid, rowName, headers, protocol);
+        serverPid, rowName, headers, protocol, warmupSamples);
   }
 
   private static URI uri(String v) {
@@ -223,9 +237,13 @@ public record BenchArgs(
   }
 
   private static long positive(String name, String v, long max) {
+    return between(name, v, 1, max);
+  }
+
+  private static long between(String name, String v, long min, long max) {
     long n = number(name, v);
-    if (n < 1 || n > max) {
-      throw new IllegalArgumentException(name + " must be between 1 and " + max + ", got " + v);
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
     }
     return n;
   }

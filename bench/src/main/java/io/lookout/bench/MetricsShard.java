@@ -13,11 +13,21 @@ interface MetricsShard {
   /** Prometheus samples in the request {@link #next} returned last. */
   int lastSamples();
 
-  /** The shard {@code shard} of {@code connections} for the protocol of {@code a}. */
+  /** The shard {@code shard} of {@code connections} for the protocol of {@code a}: {@code a.samples()} per series. */
   static MetricsShard of(NodeSeries series, BenchArgs a, int shard, int connections, long firstMillis) {
+    return of(series, a, a.seed(), a.samples(), shard, connections, firstMillis);
+  }
+
+  /**
+   * The shard {@code shard} of {@code connections} for the protocol and batch size of {@code a},
+   * with values from {@code seed} and {@code samples} per series from {@code firstMillis} on, 1 s
+   * apart (the warm-up's other series and times use this).
+   */
+  static MetricsShard of(NodeSeries series, BenchArgs a, long seed, int samples, int shard, int connections,
+      long firstMillis) {
     return a.protocol() == MetricsProtocol.OTLP
-        ? OtlpMetricsShard.of(series, a, shard, connections, firstMillis)
-        : RemoteWriteShard.of(series, a, shard, connections, firstMillis);
+        ? OtlpMetricsShard.of(series, seed, a.batch(), samples, shard, connections, firstMillis)
+        : RemoteWriteShard.of(series, seed, a.batch(), samples, shard, connections, firstMillis);
   }
 
   /** Where the requests of {@code a}'s protocol go. */

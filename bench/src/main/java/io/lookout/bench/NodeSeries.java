@@ -34,18 +34,36 @@ public final class NodeSeries {
   private static final int HIST_COUNT = HIST_SUM + 1;
   private static final long PAGE = 4096;
 
+  /** Host name prefix of the measured series: {@code instance="host-000:9100"}. */
+  public static final String HOST_PREFIX = "host";
+  /**
+   * Host name prefix of the warm-up series ({@code --warmup-samples}): {@code
+   * instance="warm-000:9100"}, as long as the measured names so that the shapes match.
+   */
+  public static final String WARMUP_PREFIX = "warm";
+
   private final List<SortedMap<String, String>> labels;
   private final int hosts;
+  private final String hostPrefix;
 
-  /** The first {@code series} series, hosts filled in order. */
+  /** The first {@code series} series, hosts filled in order, instances {@code host-NNN:9100}. */
   public NodeSeries(int series) {
+    this(series, HOST_PREFIX);
+  }
+
+  /** The first {@code series} series, hosts filled in order, instances {@code <hostPrefix>-NNN:9100}. */
+  public NodeSeries(int series, String hostPrefix) {
     if (series < 1) {
       throw new IllegalArgumentException("series must be at least 1, got " + series);
     }
+    if (!hostPrefix.matches("[a-z]+")) {
+      throw new IllegalArgumentException("host prefix must be lowercase letters, got '" + hostPrefix + "'");
+    }
     this.hosts = (series + PER_HOST - 1) / PER_HOST;
+    this.hostPrefix = hostPrefix;
     List<SortedMap<String, String>> all = new ArrayList<>(series);
     for (int i = 0; i < series; i++) {
-      all.add(Collections.unmodifiableSortedMap(labelsOf(i / PER_HOST, i % PER_HOST)));
+      all.add(Collections.unmodifiableSortedMap(labelsOf(instance(hostPrefix, i / PER_HOST), i % PER_HOST)));
     }
     this.labels = List.copyOf(all);
   }
@@ -68,13 +86,23 @@ public final class NodeSeries {
     return labels.get(i);
   }
 
+  /** The {@code instance} label of measured host {@code host}. */
   public static String instance(int host) {
-    return String.format(java.util.Locale.ROOT, "host-%03d:9100", host);
+    return instance(HOST_PREFIX, host);
   }
 
-  private static SortedMap<String, String> labelsOf(int host, int slot) {
+  /** The {@code instance} label of host {@code host} of these series. */
+  public String instanceOf(int host) {
+    return instance(hostPrefix, host);
+  }
+
+  private static String instance(String prefix, int host) {
+    return String.format(java.util.Locale.ROOT, "%s-%03d:9100", prefix, host);
+  }
+
+  private static SortedMap<String, String> labelsOf(String instance, int slot) {
     SortedMap<String, String> l = new TreeMap<>();
-    l.put("instance", instance(host));
+    l.put("instance", instance);
     l.put("job", JOB);
     if (slot < MEMORY) {
       l.put("__name__", CPU);

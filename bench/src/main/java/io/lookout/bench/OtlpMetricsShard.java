@@ -67,7 +67,7 @@ final class OtlpMetricsShard implements MetricsShard {
       int h = hostIds.get(i);
       hosts[i] = new NodeSeries.Host(seed, h);
       resources[i] = Resource.newBuilder().addAttributes(kv("service.name", NodeSeries.JOB))
-          .addAttributes(kv("service.instance.id", NodeSeries.instance(h))).build();
+          .addAttributes(kv("service.instance.id", series.instanceOf(h))).build();
     }
     this.families = families(series);
     List<Double> b = new ArrayList<>();
@@ -86,12 +86,13 @@ final class OtlpMetricsShard implements MetricsShard {
     this.nextHost = hosts.length;
   }
 
-  static OtlpMetricsShard of(NodeSeries series, BenchArgs a, int shard, int connections, long firstMillis) {
+  static OtlpMetricsShard of(NodeSeries series, long seed, int batch, int samples, int shard, int connections,
+      long firstMillis) {
     List<Integer> mine = new ArrayList<>();
     for (int h = shard; h < series.hosts(); h += connections) {
       mine.add(h);
     }
-    return new OtlpMetricsShard(series, mine, a.seed(), a.batch(), a.samples(), firstMillis);
+    return new OtlpMetricsShard(series, mine, seed, batch, samples, firstMillis);
   }
 
   /** The metric families of host 0's series (the same for every host, but for the instance). */

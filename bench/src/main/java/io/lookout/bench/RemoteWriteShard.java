@@ -50,11 +50,16 @@ final class RemoteWriteShard implements MetricsShard {
   }
 
   static RemoteWriteShard of(NodeSeries series, BenchArgs a, int shard, int connections, long firstMillis) {
+    return of(series, a.seed(), a.batch(), a.samples(), shard, connections, firstMillis);
+  }
+
+  static RemoteWriteShard of(NodeSeries series, long seed, int batch, int samples, int shard, int connections,
+      long firstMillis) {
     List<Integer> mine = new ArrayList<>();
     for (int h = shard; h < series.hosts(); h += connections) {
       mine.add(h);
     }
-    return new RemoteWriteShard(series, mine, a.seed(), a.batch(), a.samples(), firstMillis);
+    return new RemoteWriteShard(series, mine, seed, batch, samples, firstMillis);
   }
 
   /** Requests this shard sends in all. */

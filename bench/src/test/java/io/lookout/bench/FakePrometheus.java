@@ -26,13 +26,15 @@ import java.util.regex.Pattern;
  * refusals} with 503, answers the per-name sample counts and any range query with one series.
  */
 final class FakePrometheus implements AutoCloseable {
-  private static final Pattern COUNT = Pattern.compile("sum\\(count_over_time\\((\\w+)\\[");
+  private static final Pattern COUNT =
+      Pattern.compile("sum\\(count_over_time\\((\\w+)\\[(\\d+)s\\]\\)\\).*[?&]?time=(\\d+)\\.(\\d{3})");
 
   private final HttpServer http;
   private final AtomicInteger refusals;
   /** Timestamps per series (labels rendered as a TreeMap string), in arrival order. */
   final Map<String, List<Long>> timestamps = new HashMap<>();
-  final Map<String, Long> perName = new HashMap<>();
+  /** Sample timestamps per metric name, for the counts over a window. */
+  final Map<String, List<Long>> perName = new HashMap<>();
   final List<String> badHeaders = new ArrayList<>();
   final AtomicInteger rangeQueries = new AtomicInteger();
 
@@ -95,7 +97,7 @@ final class FakePrometheus implements AutoCloseable {
           }
         }
         timestamps.computeIfAbsent(labels.toString(), k -> new ArrayList<>()).addAll(times);
-        perName.merge(labels.get("__name__"), (long) times.size(), Long::sum);
+        perName.computeIfAbsent(labels.get("__name__"), k -> new ArrayList<>()).addAll(times);
       }
     }
     send(ex, 204, "");
@@ -104,9 +106,14 @@ final class FakePrometheus implements AutoCloseable {
   private void query(HttpExchange ex) throws IOException {
     String q = URLDecoder.decode(ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
     Matcher m = COUNT.matcher(q);
-    long n;
-    synchronized (this) {
-      n = m.find() ? perName.getOrDefault(m.group(1), 0L) : 0;
+    long n = 0;
+    if (m.find()) {
+      // samples in (time - window, time], as Prometheus counts them
+      long time = Long.parseLong(m.group(3)) * 1000 + Long.parseLong(m.group(4));
+      long from = time - Long.parseLong(m.group(2)) * 1000;
+      synchronized (this) {
+        n = perName.getOrDefault(m.group(1), List.of()).stream().filter(t -> t > from && t <= time).count();
+      }
     }
     send(ex, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},"
         + "\"value\":[1,\"" + n + "\"]}]}}");

@@ -10,6 +10,8 @@ import java.util.Locale;
  * @param samples samples acknowledged
  * @param seconds wall time from the first request until the last acknowledgement
  * @param cpuSeconds server CPU seconds (user + system) over the ingestion, NaN when not measured
+ * @param jitSeconds the part of {@code cpuSeconds} spent in the JVM's JIT compiler threads (0 for a
+ *     server that has none, such as Prometheus), NaN when not measured
  * @param retries retried requests (429/503/connection errors)
  * @param sumRate latencies of {@code sum(rate(cpu[1m]))} over 1 h, step 15 s
  * @param byInstance latencies of {@code sum by (instance)(rate(cpu[5m]))} over 1 h, step 15 s
@@ -22,6 +24,7 @@ public record MetricsSummary(
     long samples,
     double seconds,
     double cpuSeconds,
+    double jitSeconds,
     long retries,
     Latencies sumRate,
     Latencies byInstance,
@@ -30,9 +33,10 @@ public record MetricsSummary(
   /** The bytes-per-sample cell, filled by bench/run.sh once the server has stopped. */
   public static final String DISK_PENDING = "(after stop)";
   public static final String HEADER =
-      "| run | series | samples | samples/s | server CPU-s | samples per server CPU-s | bytes on disk / sample"
-          + " | retries | `sum(rate(x[1m]))` ms p50/p90 | `sum by (instance)(rate(x[5m]))` | `histogram_quantile(0.99, …)` |\n"
-          + "|---|---|---|---|---|---|---|---|---|---|---|";
+      "| run | series | samples | samples/s | server CPU-s | samples per server CPU-s"
+          + " | … excluding JIT compiler threads | bytes on disk / sample | retries | `sum(rate(x[1m]))` ms p50/p90"
+          + " | `sum by (instance)(rate(x[5m]))` | `histogram_quantile(0.99, …)` |\n"
+          + "|---|---|---|---|---|---|---|---|---|---|---|---|";
 
   @Override
   public String header() {
@@ -48,15 +52,21 @@ public record MetricsSummary(
     return samples / cpuSeconds;
   }
 
+  /** Samples per server CPU second not spent in JIT compiler threads, NaN when not measured. */
+  public double samplesPerNonJitCpuSecond() {
+    return samples / (cpuSeconds - jitSeconds);
+  }
+
   @Override
   public String row() {
     boolean cpu = !Double.isNaN(cpuSeconds);
     return String.format(
         Locale.ROOT,
-        "| %s | %,d | %,d | %,.0f | %s | %s | %s | %d | %s | %s | %s |",
+        "| %s | %,d | %,d | %,.0f | %s | %s | %s | %s | %d | %s | %s | %s |",
         name, series, samples, samplesPerSecond(),
         cpu ? String.format(Locale.ROOT, "%.1f", cpuSeconds) : "n/a",
         cpu ? String.format(Locale.ROOT, "%,.0f", samplesPerCpuSecond()) : "n/a",
+        cpu && !Double.isNaN(jitSeconds) ? String.format(Locale.ROOT, "%,.0f", samplesPerNonJitCpuSecond()) : "n/a",
         DISK_PENDING, retries, sumRate.cell(), byInstance.cell(), quantile.cell());
   }
 }

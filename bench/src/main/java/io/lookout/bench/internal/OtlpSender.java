@@ -111,6 +111,25 @@ public final class OtlpSender {
    */
   public static Result sendSharded(URI endpoint, Map<String, String> headers, int connections,
       IntFunction<Shard> shards, int expected, Duration deadline, PrintStream log) throws InterruptedException {
+    List<HttpClient> clients = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      clients.add(client());
+    }
+    try {
+      return sendSharded(clients, endpoint, headers, shards, expected, deadline, log);
+    } finally {
+      clients.forEach(HttpClient::close);
+    }
+  }
+
+  /**
+   * As {@link #sendSharded(URI, Map, int, IntFunction, int, Duration, PrintStream)}, shard {@code
+   * c} over {@code clients.get(c)}, which stays open: a second send over the same clients reuses
+   * their kept-alive connections (the metrics warm-up, then the measured run).
+   */
+  public static Result sendSharded(List<HttpClient> clients, URI endpoint, Map<String, String> headers,
+      IntFunction<Shard> shards, int expected, Duration deadline, PrintStream log) throws InterruptedException {
+    int connections = clients.size();
     AtomicLong generate = new AtomicLong();
     AtomicLong requests = new AtomicLong();
     AtomicLong retries = new AtomicLong();
@@ -123,7 +142,8 @@ public final class OtlpSender {
       int shard = c;
       threads.add(
           Thread.ofPlatform().name("sender-" + c).start(() -> {
-            try (HttpClient client = client()) {
+            try {
+              HttpClient client = clients.get(shard);
               Shard payloads = shards.apply(shard);
               while (failure.get() == null) {
                 long g0 = System.nanoTime();
@@ -165,7 +185,8 @@ public final class OtlpSender {
     return all;
   }
 
-  static HttpClient client() {
+  /** An HTTP/1.1 client as the senders use, one connection per client; the caller closes it. */
+  public static HttpClient client() {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
