@@ -83,6 +83,10 @@ final class ServerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + otlpHttpPort;
   }
 
+  String otlpGrpc() {
+    return "http://127.0.0.1:" + otlpGrpcPort;
+  }
+
   /** kill -9: no shutdown hook, no commit. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -29,6 +29,8 @@ import java.util.UUID;
 final class NotifyEngine {
   /** Notification-log entries and expired silences are forgotten after this long. */
   static final long RETENTION_MS = Duration.ofDays(5).toMillis();
+  /** The pseudo-label route matchers can use to route by tenant. */
+  static final String TENANT_LABEL = "tenant";
 
   /** The latest version of an alert and when the rule engine last sent it. */
   private static final class Stored {
@@ -228,7 +230,7 @@ final class NotifyEngine {
       return List.of();
     }
     List<Group> out = new ArrayList<>();
-    for (Route r : root.match(a.labels())) {
+    for (Route r : root.match(routingLabels(a))) {
       Map<String, String> gl = new TreeMap<>();
       if (r.groupByAll()) {
         gl.putAll(a.labels());
@@ -245,6 +247,17 @@ final class NotifyEngine {
       out.add(existing != null ? existing : g);
     }
     return out;
+  }
+
+  /**
+   * What route matchers see: the alert's labels plus {@value #TENANT_LABEL}, its tenant. The tenant
+   * replaces an alert label of that name, so that a tenant's rules cannot steer their alerts into
+   * the routes written for another tenant.
+   */
+  static Map<String, String> routingLabels(Alert a) {
+    Map<String, String> labels = new java.util.HashMap<>(a.labels());
+    labels.put(TENANT_LABEL, a.tenant());
+    return labels;
   }
 
   private void flush(Group g, long now) {

@@ -274,6 +274,40 @@ class NotifierTest extends Harness {
   }
 
   @Test
+  void routesByTenantWhichAnAlertLabelCannotOverride() throws Exception {
+    String yaml = """
+        receivers:
+          - name: ops
+            webhook: {url: "%s"}
+          - name: acme-team
+            webhook: {url: "%s"}
+        route:
+          receiver: ops
+          group_wait: 5s
+          routes:
+            - matchers: ['tenant="acme"']
+              receiver: acme-team
+        """.formatted(hook.url("/ops"), hook.url("/acme"));
+    Notifier n = start(options(dir), config(yaml));
+    Instant t = clock.instant();
+    n.send("acme", List.of(firing(t, "alertname", "A")));
+    // a globex rule that labels its alert tenant="acme" still goes to globex's route
+    n.send("globex", List.of(firing(t, "alertname", "B", "tenant", "acme")));
+    step(n, Duration.ofSeconds(5));
+    settle(n);
+    List<TestWebhook.Request> acme = hook.at("/acme");
+    assertThat(acme).hasSize(1);
+    assertThat(acme.get(0).header("X-Lookout-Tenant")).isEqualTo("acme");
+    assertThat(json(acme.get(0)).at("/alerts/0/labels/alertname").asText()).isEqualTo("A");
+    List<TestWebhook.Request> ops = hook.at("/ops");
+    assertThat(ops).hasSize(1);
+    assertThat(ops.get(0).header("X-Lookout-Tenant")).isEqualTo("globex");
+    assertThat(json(ops.get(0)).at("/alerts/0/labels/alertname").asText()).isEqualTo("B");
+    // the alert keeps its own labels in the payload
+    assertThat(json(ops.get(0)).at("/alerts/0/labels/tenant").asText()).isEqualTo("acme");
+  }
+
+  @Test
   void aNewAlertInANotifiedGroupWaitsForGroupInterval() throws Exception {
     Notifier n = start(options(dir), config(oncall("")));
     Instant t = clock.instant();

@@ -1,6 +1,8 @@
 // Lookout's web UI: one page, routed by location.pathname; each view keeps its state in the
 // query string so that a link or a reload gives the same view.
 import {h, replace} from './lib/dom.js';
+import {get} from './lib/api.js';
+import {setTenant, tenant, validTenant} from './lib/tenant.js';
 
 const ROUTES = [
   [/^\/(logs)?$/, 'logs', () => import('./logs/explorer.js')],
@@ -59,4 +61,47 @@ document.addEventListener('click', (e) => {
   navigate(a.pathname + a.search);
 });
 window.addEventListener('popstate', route);
+
+/**
+ * The header's tenant: with authentication on, the credential's (shown, not editable); with it
+ * off, a picker whose value every API call sends as X-Scope-OrgID. Changing it reloads the view.
+ */
+async function tenantBox() {
+  const box = document.getElementById('tenant');
+  let who = null;
+  try {
+    who = await get('/auth/whoami');
+  } catch (e) {
+    return; // signed out or unreachable: the page shows why
+  }
+  if (who.authenticated) {
+    setTenant('');
+    replace(box, h('span', {title: `signed in as ${who.subject}; the tenant comes from the credential`},
+      `Tenant: ${who.tenant}`));
+    return;
+  }
+  const input = h('input', {id: 'tenant-input', type: 'text', value: tenant(), placeholder: 'default',
+    'aria-label': 'Tenant', title: 'Tenant whose data the pages show (sent as X-Scope-OrgID); empty for default'});
+  const apply = () => {
+    const t = input.value.trim();
+    if (!validTenant(t)) {
+      input.classList.add('bad');
+      input.title = 'a tenant id is 1 to 64 letters, digits, _, . or -, starting with a letter, digit or _';
+      return;
+    }
+    input.classList.remove('bad');
+    if (t === tenant()) return;
+    setTenant(t);
+    if (current && current.instance.destroy) current.instance.destroy();
+    current = null;
+    route();
+  };
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') apply();
+  });
+  replace(box, h('label', {for: 'tenant-input'}, 'Tenant'), input);
+}
+
 route();
+tenantBox();

@@ -1,4 +1,5 @@
 // Calls to Lookout's HTTP APIs. Errors carry the server's message (the envelope's "error").
+import {withTenant} from './tenant.js';
 
 export class ApiError extends Error {
   constructor(status, errorType, message) {
@@ -17,7 +18,7 @@ export async function get(path, params = {}, signal) {
   const url = qs.toString() ? `${path}?${qs}` : path;
   let res;
   try {
-    res = await fetch(url, {headers: {Accept: 'application/json'}, signal});
+    res = await fetch(url, {headers: withTenant({Accept: 'application/json'}), signal});
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', `cannot reach the server: ${e.message}`);
@@ -39,7 +40,7 @@ export async function get(path, params = {}, signal) {
 export async function send(method, path, body) {
   let res;
   try {
-    res = await fetch(path, {method, headers: {Accept: 'application/json', 'Content-Type': 'application/json'},
+    res = await fetch(path, {method, headers: withTenant({Accept: 'application/json', 'Content-Type': 'application/json'}),
       body: body === undefined ? undefined : JSON.stringify(body)});
   } catch (e) {
     throw new ApiError(0, 'network', `cannot reach the server: ${e.message}`);
