@@ -65,4 +65,21 @@ class HostileRegexTest {
     r = query("label_replace(up, \"x\", \"y\", \"path\", \"" + deep + "\")");
     assertThat(r.status()).isLessThan(500);
   }
+
+  /**
+   * RE2/J expands counted repetitions: this one used to build a billion-instruction program (the
+   * heap ran out after seconds). Go refuses it by its repetition limit, and so does Lookout, before
+   * compiling, in selectors and in label_replace.
+   */
+  @Test
+  @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.SECONDS)
+  void nestedCountedRepetitionsAreRefusedBeforeCompiling() {
+    String huge = "((a{1000}){1000}){1000}";
+    TestServer.Resp r = query("up{path=~\"" + huge + "\"}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.error()).contains("invalid repeat count").contains("{1000}");
+    r = query("label_replace(up, \"x\", \"y\", \"path\", \"" + huge + "\")");
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(r.error()).contains("label_replace").contains("repetition count");
+  }
 }

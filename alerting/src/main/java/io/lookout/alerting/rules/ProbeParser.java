@@ -9,6 +9,8 @@ import com.google.re2j.PatternSyntaxException;
 import io.lookout.alerting.AlertingConfigException;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
+import io.lookout.model.regex.GoRegex;
+import io.lookout.model.regex.RegexLexer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -66,6 +68,11 @@ final class ProbeParser {
     Pattern body = null;
     if (n.has("body_regex")) {
       String re = y.string(n.get("body_regex"), at(path, "body_regex"));
+      String repeat = GoRegex.invalidRepeat(RegexLexer.tokens(re)); // before RE2/J expands it
+      if (repeat != null) {
+        throw y.error(at(path, "body_regex"), "invalid regular expression: invalid repeat count: `" + repeat
+            + "` (at most " + GoRegex.MAX_REPEAT + ", also when nested)");
+      }
       try {
         body = Pattern.compile(re);
       } catch (PatternSyntaxException e) {

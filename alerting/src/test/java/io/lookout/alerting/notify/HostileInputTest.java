@@ -104,6 +104,15 @@ class HostileInputTest extends Harness {
   }
 
   @Test
+  void nestedCountedRepetitionsAreRefusedBeforeCompiling() throws Exception {
+    HttpResponse<String> r = post("/api/v1/alerting/silences", """
+        {"matchers": ["service=~\\"((a{1000}){1000}){1000}\\""], "duration": "1h", "createdBy": "ann", "comment": "x"}
+        """);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("invalid repeat count");
+  }
+
+  @Test
   void deeplyNestedJsonIsRefusedWith400() throws Exception {
     String deep = "[".repeat(1000) + "]".repeat(1000);
     HttpResponse<String> r = post("/api/v1/alerting/silences", "{\"matchers\": " + deep + "}");

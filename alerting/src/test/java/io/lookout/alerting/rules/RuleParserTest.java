@@ -111,6 +111,9 @@ class RuleParserTest {
         .hasMessageContaining("use a fraction from 0 to 1");
     assertThatThrownBy(() -> parse("groups: [{name: a}, {name: a}]")).hasMessageContaining("repeated in the same file");
     assertThatThrownBy(() -> parse("probes: [{name: p, url: 'ftp://x'}]")).hasMessageContaining("probes[0].url");
+    // refused before RE2/J could expand it into a billion instructions
+    assertThatThrownBy(() -> parse("probes: [{name: p, url: 'http://x', body_regex: '((a{1000}){1000}){1000}'}]"))
+        .hasMessageContaining("probes[0].body_regex").hasMessageContaining("invalid repeat count");
     assertThatThrownBy(() -> parse("groups: [{name: a, rules: [{alert: X, expr: up, labels: {alertname: y}}]}]"))
         .hasMessageContaining("set by the rule itself");
   }

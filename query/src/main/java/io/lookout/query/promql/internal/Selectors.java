@@ -1,5 +1,7 @@
 package io.lookout.query.promql.internal;
 
+import io.lookout.model.regex.GoRegex;
+import io.lookout.model.regex.RegexLexer;
 import io.lookout.query.promql.Matcher;
 import io.lookout.query.promql.VectorSelector;
 import io.lookout.query.promql.internal.Token.Kind;
@@ -85,9 +87,19 @@ final class Selectors {
     return new Matcher(label.value(), op, value.value());
   }
 
-  /** Compiles a matcher regex anchored, as Prometheus does, to check its syntax. */
+  /**
+   * Checks a matcher regex as Prometheus does: Go's repetition limits first (RE2/J would expand
+   * nested counted repetitions into a huge program), then the bare and the anchored expression.
+   */
   private static void checkRegex(Parser p, Token value) {
+    String repeat = GoRegex.invalidRepeat(RegexLexer.tokens(value.value()));
+    if (repeat != null) {
+      throw p.error(value.start(), "invalid regular expression " + Printer.quote(value.value())
+          + ": invalid repeat count: `" + repeat + "` (a count is at most " + GoRegex.MAX_REPEAT + ", also when"
+          + " repetitions nest)");
+    }
     try {
+      Pattern.compile(value.value());
       Pattern.compile("^(?:" + value.value() + ")$");
     } catch (PatternSyntaxException e) {
       throw p.error(

@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
+import io.lookout.model.regex.GoRegex;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.apache.lucene.util.BytesRef;
  * terms are enumerated from the common literal prefix on only.
  *
  * <p>Expressions Go's parser refuses and RE2/J accepts are refused here too (a repetition nesting
- * to more than {@value RegexSyntax#MAX_REPEAT} copies, text outside the group such as
+ * to more than {@value io.lookout.model.regex.GoRegex#MAX_REPEAT} copies, text outside the group such as
  * {@code a)|(b}); so is one compiling to more than {@value #MAX_PROGRAM_SIZE} instructions.
  */
 final class LabelRegex {
@@ -90,6 +91,8 @@ final class LabelRegex {
    *     large to match here
    */
   static LabelRegex compile(String re) {
+    // before compiling: RE2/J expands counted repetitions, and nested ones would exhaust the heap
+    GoRegex.checkRepeats("regular expression", re);
     Pattern p;
     try {
       Pattern.compile(re); // Go parses the bare expression too: "a)|(b" is refused
@@ -100,10 +103,6 @@ final class LabelRegex {
       throw invalid(re, "expression nests too deeply");
     }
     RegexSyntax syntax = RegexSyntax.parse(re);
-    String repeat = syntax.invalidRepeat();
-    if (repeat != null) {
-      throw invalid(re, "invalid repeat count: `" + repeat + "`");
-    }
     if (p.programSize() > MAX_PROGRAM_SIZE) {
       throw new LookoutException(ErrorCode.EXECUTION, "regular expression '" + re + "' is too large: it compiles to "
           + p.programSize() + " instructions, at most " + MAX_PROGRAM_SIZE + " are allowed; use smaller repetition"

@@ -1,5 +1,8 @@
 package io.lookout.storage.internal.tsdb;
 
+import io.lookout.model.regex.RegexLexer;
+import io.lookout.model.regex.RegexToken;
+import io.lookout.model.regex.RegexToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,28 +13,17 @@ import java.util.List;
  * never a wrong one.
  */
 final class RegexSyntax {
-  /** Go refuses repetitions nesting to more than this many copies of the innermost thing. */
-  static final int MAX_REPEAT = 1000;
+  private final List<RegexToken> tokens;
 
-  enum Kind { LITERAL, OPAQUE, DOT, OPEN, FLAGS, CLOSE, ALT, STAR, PLUS, QUEST, REPEAT, ANCHOR }
-
-  /**
-   * One token: {@code cp} is the code point of a LITERAL; {@code min}/{@code max} bound a REPEAT
-   * ({@code max} -1 when open); {@code flags} is true for an OPEN group carrying flags.
-   */
-  record Token(Kind kind, int cp, int min, int max, boolean flags, String text) {}
-
-  private final List<Token> tokens;
-
-  private RegexSyntax(List<Token> tokens) {
+  private RegexSyntax(List<RegexToken> tokens) {
     this.tokens = tokens;
   }
 
   static RegexSyntax parse(String re) {
-    return new RegexSyntax(new RegexLexer(re).run());
+    return new RegexSyntax(RegexLexer.tokens(re));
   }
 
-  List<Token> tokens() {
+  List<RegexToken> tokens() {
     return tokens;
   }
 
@@ -66,7 +58,7 @@ final class RegexSyntax {
    * one group without flags, as {@code (?:a|b.*)}), else null.
    */
   List<Piece> pieces() {
-    List<Token> ts = tokens;
+    List<RegexToken> ts = tokens;
     if (!ts.isEmpty() && ts.get(0).kind() == Kind.OPEN && !ts.get(0).flags()
         && ts.get(ts.size() - 1).kind() == Kind.CLOSE) {
       ts = ts.subList(1, ts.size() - 1);
@@ -86,7 +78,7 @@ final class RegexSyntax {
     return out;
   }
 
-  private static Piece piece(List<Token> ts) {
+  private static Piece piece(List<RegexToken> ts) {
     int i = 0;
     int n = ts.size();
     int head = anyAt(ts, 0);
@@ -110,7 +102,7 @@ final class RegexSyntax {
   }
 
   /** 0 for {@code .*}, 1 for {@code .+} at {@code i}, else -1. */
-  private static int anyAt(List<Token> ts, int i) {
+  private static int anyAt(List<RegexToken> ts, int i) {
     if (i + 1 >= ts.size() || ts.get(i).kind() != Kind.DOT) {
       return -1;
     }
@@ -121,7 +113,7 @@ final class RegexSyntax {
   /** A literal every match starts with (possibly empty). */
   String literalPrefix() {
     int depth = 0;
-    for (Token t : tokens) {
+    for (RegexToken t : tokens) {
       switch (t.kind()) {
         case OPEN -> depth++;
         case CLOSE -> depth--;
@@ -175,7 +167,7 @@ final class RegexSyntax {
     int depth = 0;
     int lastCp = -1;
     for (int i = 0; i <= tokens.size(); i++) {
-      Token t = i < tokens.size() ? tokens.get(i) : null;
+      RegexToken t = i < tokens.size() ? tokens.get(i) : null;
       if (t != null && depth == 0 && t.kind() == Kind.LITERAL) {
         run.appendCodePoint(t.cp());
         lastCp = t.cp();
@@ -202,7 +194,7 @@ final class RegexSyntax {
   /** No alternation at the top level and no flags anywhere. */
   private boolean plainConcatenation() {
     int depth = 0;
-    for (Token t : tokens) {
+    for (RegexToken t : tokens) {
       switch (t.kind()) {
         case OPEN -> {
           if (t.flags()) {
@@ -225,44 +217,6 @@ final class RegexSyntax {
     return true;
   }
 
-  /**
-   * The text of the first repetition that nests to more than {@value #MAX_REPEAT} copies (Go
-   * refuses it: "invalid repeat count"), or null when every repetition is within the limit.
-   */
-  String invalidRepeat() {
-    List<int[]> stack = new ArrayList<>(); // per open group: {max chain product so far}
-    int frameMax = 1;
-    int last = 1; // chain product of the last atom
-    for (Token t : tokens) {
-      switch (t.kind()) {
-        case OPEN -> {
-          stack.add(new int[] {frameMax});
-          frameMax = 1;
-        }
-        case CLOSE -> {
-          last = frameMax;
-          frameMax = stack.isEmpty() ? 1 : stack.remove(stack.size() - 1)[0];
-          frameMax = Math.max(frameMax, last);
-        }
-        case REPEAT -> {
-          int m = t.max() >= 0 ? t.max() : t.min();
-          if (m > MAX_REPEAT) {
-            return t.text();
-          }
-          long product = m == 0 ? 1 : (long) m * last;
-          if (product > MAX_REPEAT) {
-            return t.text();
-          }
-          last = (int) product;
-          frameMax = Math.max(frameMax, last);
-        }
-        case STAR, PLUS, QUEST, FLAGS, ANCHOR, ALT -> { }
-        default -> last = 1;
-      }
-    }
-    return null;
-  }
-
   private static boolean isQuantifier(Kind k) {
     return k == Kind.STAR || k == Kind.PLUS || k == Kind.QUEST || k == Kind.REPEAT;
   }
@@ -271,7 +225,7 @@ final class RegexSyntax {
   private String literalRun(int end) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < end; i++) {
-      Token t = tokens.get(i);
+      RegexToken t = tokens.get(i);
       if (t.kind() != Kind.LITERAL) {
         return null;
       }

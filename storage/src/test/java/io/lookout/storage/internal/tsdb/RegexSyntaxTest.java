@@ -58,18 +58,6 @@ class RegexSyntaxTest {
   }
 
   @Test
-  void nestedRepetitionsAreCountedAsGoCountsThem() {
-    assertThat(RegexSyntax.parse("(a{100}){10}").invalidRepeat()).isNull();
-    assertThat(RegexSyntax.parse("(a{100}){11}").invalidRepeat()).isEqualTo("{11}");
-    assertThat(RegexSyntax.parse("(a{100}b){10}c{1000}").invalidRepeat()).isNull();
-    assertThat(RegexSyntax.parse("((a{7}){142})").invalidRepeat()).isNull();
-    assertThat(RegexSyntax.parse("((a{7}){143})").invalidRepeat()).isEqualTo("{143}");
-    assertThat(RegexSyntax.parse("(a{2,}){501}").invalidRepeat()).isEqualTo("{501}");
-    assertThat(RegexSyntax.parse("[{]{1000}(a){2}").invalidRepeat()).isNull();
-    assertThat(RegexSyntax.parse("(a{1000})*").invalidRepeat()).isNull();
-  }
-
-  @Test
   void suffixAndInfixAreMandatoryLiterals() {
     assertThat(RegexSyntax.parse(".*-12345").literalSuffix()).isEqualTo("-12345");
     assertThat(RegexSyntax.parse("a.*bc+").literalSuffix()).isEmpty();

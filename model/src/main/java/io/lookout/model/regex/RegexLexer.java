@@ -1,21 +1,29 @@
-package io.lookout.storage.internal.tsdb;
+package io.lookout.model.regex;
 
-import io.lookout.storage.internal.tsdb.RegexSyntax.Kind;
-import io.lookout.storage.internal.tsdb.RegexSyntax.Token;
+import io.lookout.model.regex.RegexToken.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits Go/RE2 syntax (Perl flags) into tokens. */
-final class RegexLexer {
+/**
+ * Splits Go/RE2 syntax (Perl flags) into tokens, in one pass without recursion, for checks that
+ * must run before an expression is compiled ({@link GoRegex}) and for the fast paths of label
+ * matching. Shallow: it never fails; what it does not understand becomes an OPAQUE token.
+ */
+public final class RegexLexer {
   private final String s;
   private int i;
-  private final List<Token> out = new ArrayList<>();
+  private final List<RegexToken> out = new ArrayList<>();
 
-  RegexLexer(String s) {
+  private RegexLexer(String s) {
     this.s = s;
   }
 
-  List<Token> run() {
+  /** The tokens of {@code re}. */
+  public static List<RegexToken> tokens(String re) {
+    return new RegexLexer(re).run();
+  }
+
+  private List<RegexToken> run() {
     while (i < s.length()) {
       int start = i;
       int c = s.codePointAt(i);
@@ -35,21 +43,21 @@ final class RegexLexer {
         case '+' -> quantifier(Kind.PLUS, start, 1, -1);
         case '?' -> quantifier(Kind.QUEST, start, 0, 1);
         case '{' -> brace(start);
-        default -> out.add(new Token(Kind.LITERAL, c, 0, 0, false, s.substring(start, i)));
+        default -> out.add(new RegexToken(Kind.LITERAL, c, 0, 0, false, s.substring(start, i)));
       }
     }
     return out;
   }
 
   private void add(Kind k, int start) {
-    out.add(new Token(k, 0, 0, 0, false, s.substring(start, i)));
+    out.add(new RegexToken(k, 0, 0, 0, false, s.substring(start, i)));
   }
 
   private void quantifier(Kind k, int start, int min, int max) {
     if (i < s.length() && s.charAt(i) == '?') {
       i++; // non-greedy: same set of full matches
     }
-    out.add(new Token(k, 0, min, max, false, s.substring(start, i)));
+    out.add(new RegexToken(k, 0, min, max, false, s.substring(start, i)));
   }
 
   private void escape(int start) {
@@ -65,13 +73,13 @@ final class RegexLexer {
         int cp = s.codePointAt(i);
         int from = i;
         i += Character.charCount(cp);
-        out.add(new Token(Kind.LITERAL, cp, 0, 0, false, s.substring(from, i)));
+        out.add(new RegexToken(Kind.LITERAL, cp, 0, 0, false, s.substring(from, i)));
       }
       i = end < 0 ? s.length() : end + 2;
       return;
     }
     if (c < 0x80 && !Character.isLetterOrDigit(c) && c != '_') {
-      out.add(new Token(Kind.LITERAL, c, 0, 0, false, s.substring(start, i))); // \. \- \\ ...
+      out.add(new RegexToken(Kind.LITERAL, c, 0, 0, false, s.substring(start, i))); // \. \- \\ ...
       return;
     }
     if ((c == 'p' || c == 'P' || c == 'x') && i < s.length() && s.charAt(i) == '{') {
@@ -140,7 +148,7 @@ final class RegexLexer {
       boolean scoped = j < s.length() && s.charAt(j) == ':';
       boolean hasFlags = j > flagsFrom;
       i = Math.min(s.length(), j + 1);
-      out.add(new Token(scoped ? Kind.OPEN : Kind.FLAGS, 0, 0, 0, hasFlags, s.substring(start, i)));
+      out.add(new RegexToken(scoped ? Kind.OPEN : Kind.FLAGS, 0, 0, 0, hasFlags, s.substring(start, i)));
       return;
     }
     add(Kind.OPEN, start);
@@ -156,7 +164,7 @@ final class RegexLexer {
       digits++;
     }
     if (digits == 0 || j >= s.length()) {
-      out.add(new Token(Kind.LITERAL, '{', 0, 0, false, "{"));
+      out.add(new RegexToken(Kind.LITERAL, '{', 0, 0, false, "{"));
       return;
     }
     int max = min;
@@ -172,13 +180,13 @@ final class RegexLexer {
       }
     }
     if (j >= s.length() || s.charAt(j) != '}') {
-      out.add(new Token(Kind.LITERAL, '{', 0, 0, false, "{"));
+      out.add(new RegexToken(Kind.LITERAL, '{', 0, 0, false, "{"));
       return;
     }
     i = j + 1;
     if (i < s.length() && s.charAt(i) == '?') {
       i++;
     }
-    out.add(new Token(Kind.REPEAT, 0, min, max, false, s.substring(start, i)));
+    out.add(new RegexToken(Kind.REPEAT, 0, min, max, false, s.substring(start, i)));
   }
 }
