@@ -6,6 +6,7 @@ import io.lookout.model.LookoutException;
 import io.lookout.query.internal.Json;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -110,6 +111,11 @@ public final class ApiResponses {
     }
     if (status >= 400 && status < 500) {
       errorForStatus(ctx, status);
+      return;
+    }
+    if (failure instanceof HttpClosedException || ctx.response().closed()) {
+      // the client went away (or was cut for being too slow) while its body was read: no one to answer
+      LOG.debug("connection closed during {} {}", ctx.request().method(), ctx.request().path());
       return;
     }
     LOG.error("unexpected error on {} {}", ctx.request().method(), ctx.request().path(), failure);

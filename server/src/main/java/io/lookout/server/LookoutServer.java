@@ -85,7 +85,8 @@ public final class LookoutServer {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     // Vert.x whose HTTP listeners time each request head from accept (LOOKOUT_HTTP_HEADER_TIMEOUT)
-    HeaderDeadline headerDeadline = new HeaderDeadline(hardening.headerTimeout(), registry);
+    // and each HTTP/1 request body's rate (LOOKOUT_HTTP_MIN_BODY_RATE after LOOKOUT_HTTP_BODY_GRACE)
+    HeaderDeadline headerDeadline = new HeaderDeadline(hardening, registry);
     Vertx vertx = headerDeadline.newVertx();
     LookoutServer server = new LookoutServer(serverConfig, vertx, registry);
     try {

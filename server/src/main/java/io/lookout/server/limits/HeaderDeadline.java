@@ -15,11 +15,12 @@ import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.transport.Transport;
-import java.time.Duration;
 
 /**
  * A deadline on the request head, against clients that trickle their request line and headers a
- * byte at a time (each within the idle timeout) to hold connections open ("slowloris").
+ * byte at a time (each within the idle timeout) to hold connections open ("slowloris"), and a
+ * minimum data rate of HTTP/1 request bodies, against clients that declare a body and then send
+ * it a byte at a time ("R.U.D.Y.").
  *
  * <p>The rule, per connection of every HTTP server created through it:
  *
@@ -30,6 +31,17 @@ import java.time.Duration;
  *   <li>HTTP/1.1 keep-alive: after a response has ended and no other request is pending, the
  *       next request head must be complete within the deadline after its first byte arrives. A
  *       connection waiting for that first byte is idle and left to the idle timeout;
+ *   <li>HTTP/1.x request bodies (Content-Length above 0, or chunked): once the body grace has
+ *       passed since the request head, the body's average rate since the head (bytes received
+ *       over elapsed time) must stay at or above the minimum; below it, the client is answered
+ *       {@code 408 Request Timeout} with a JSON error (or, when another response is under way on
+ *       the connection, not answered), the connection is closed and counted in
+ *       {@code lookout_http_body_timeouts_total}. Time while the server does not read the
+ *       connection (Vert.x turns auto-read off when a handler has paused the request and not
+ *       taken what arrived, e.g. while authentication is pending or a pipelined request waits)
+ *       does not count, nor does the wait for {@code 100 Continue} when the client asked for one
+ *       and sends nothing before it. Bytes are counted as decoded by the HTTP codec (chunk
+ *       framing excluded; no Lookout port inflates request bodies in Vert.x);
  *   <li>HTTP/2 streams and upgraded connections are not timed further: one HTTP/2 connection
  *       carries many requests and clients keep it open with PINGs, which the idle timeout
  *       cannot tell from an attack; the header size bounds still apply.
@@ -46,16 +58,24 @@ import java.time.Duration;
  */
 public final class HeaderDeadline {
   private final long timeoutNanos;
+  private final long minBodyRate;
+  private final long bodyGraceNanos;
   private final Counter timeouts;
+  private final Counter bodyTimeouts;
 
-  public HeaderDeadline(Duration timeout, PrometheusRegistry registry) {
-    if (timeout.toMillis() < 1) {
-      throw new IllegalArgumentException("header timeout must be positive, got " + timeout);
-    }
-    this.timeoutNanos = timeout.toNanos();
+  /** The head deadline, minimum body rate and grace of {@code hardening}; counters registered on {@code registry}. */
+  public HeaderDeadline(HttpHardening hardening, PrometheusRegistry registry) {
+    this.timeoutNanos = hardening.headerTimeout().toNanos();
+    this.minBodyRate = hardening.minBodyRate();
+    this.bodyGraceNanos = hardening.bodyGrace().toNanos();
     this.timeouts = Counter.builder()
         .name("lookout_http_header_timeouts_total")
         .help("Connections closed because a request head was not complete within LOOKOUT_HTTP_HEADER_TIMEOUT")
+        .register(registry);
+    this.bodyTimeouts = Counter.builder()
+        .name("lookout_http_body_timeouts_total")
+        .help("HTTP/1 connections answered 408 and closed because a request body arrived below"
+            + " LOOKOUT_HTTP_MIN_BODY_RATE after LOOKOUT_HTTP_BODY_GRACE")
         .register(registry);
   }
 
@@ -97,7 +117,8 @@ public final class HeaderDeadline {
         bootstrap.childHandler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(HeadDeadlineHandler.NAME, new HeadDeadlineHandler(timeoutNanos, timeouts::inc));
+            ch.pipeline().addLast(HeadDeadlineHandler.NAME, new HeadDeadlineHandler(timeoutNanos, minBodyRate,
+                bodyGraceNanos, timeouts::inc, bodyTimeouts::inc));
             ch.pipeline().addLast(vertxInitializer);
           }
         });

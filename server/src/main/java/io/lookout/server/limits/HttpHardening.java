@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>a deadline on the request head ({@code LOOKOUT_HTTP_HEADER_TIMEOUT}, 10s), enforced by
  *       {@link HeaderDeadline}: a client that trickles its request line and headers a byte at a
  *       time, each within the idle timeout, is cut once the deadline passes;
+ *   <li>a minimum request-body data rate on HTTP/1.x ({@code LOOKOUT_HTTP_MIN_BODY_RATE}, 1024
+ *       bytes per second, after {@code LOOKOUT_HTTP_BODY_GRACE}, 10s), enforced by the same
+ *       {@link HeaderDeadline}: a client that declares a body and then sends it a byte at a time,
+ *       each within the idle timeout, is answered 408 and cut;
  *   <li>request line and headers at most 16 KiB each (more is a 4xx, the connection closes);
  *   <li>on the API port, security headers on every response ({@code Content-Security-Policy:
  *       default-src 'self'; frame-ancestors 'none'}, {@code X-Content-Type-Options: nosniff},
@@ -34,14 +38,24 @@ import java.util.concurrent.TimeUnit;
  * @param headerTimeout a request head (request line and headers) must be complete this long after
  *     the connection was accepted, or after its first byte on a kept-alive connection; see
  *     {@link HeaderDeadline}
+ * @param minBodyRate bytes per second a request body must average, from its request head, once
+ *     {@code bodyGrace} has passed; 0 turns the check off
+ * @param bodyGrace how long a body may arrive at any pace before its average rate is checked
  * @param corsOrigins origins allowed by CORS; empty means CORS is off
  */
-public record HttpHardening(Duration idleTimeout, Duration headerTimeout, List<String> corsOrigins) {
+public record HttpHardening(Duration idleTimeout, Duration headerTimeout, long minBodyRate, Duration bodyGrace,
+    List<String> corsOrigins) {
   public static final String IDLE_TIMEOUT_ENV = "LOOKOUT_HTTP_IDLE_TIMEOUT";
   public static final String HEADER_TIMEOUT_ENV = "LOOKOUT_HTTP_HEADER_TIMEOUT";
+  public static final String MIN_BODY_RATE_ENV = "LOOKOUT_HTTP_MIN_BODY_RATE";
+  public static final String BODY_GRACE_ENV = "LOOKOUT_HTTP_BODY_GRACE";
   public static final String CORS_ORIGINS_ENV = "LOOKOUT_CORS_ORIGINS";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  public static final long DEFAULT_MIN_BODY_RATE = 1024;
+  /** Highest minimum body rate accepted: above it, ordinary uploads over a slow link would be cut. */
+  public static final long MAX_MIN_BODY_RATE = 1024 * 1024;
+  public static final Duration DEFAULT_BODY_GRACE = Duration.ofSeconds(10);
   public static final String CSP = "default-src 'self'; frame-ancestors 'none'";
 
   public HttpHardening {
@@ -52,10 +66,22 @@ public record HttpHardening(Duration idleTimeout, Duration headerTimeout, List<S
       throw new IllegalArgumentException(HEADER_TIMEOUT_ENV + " must be at least 1s, got " + headerTimeout.toMillis()
           + "ms");
     }
+    if (minBodyRate < 0 || minBodyRate > MAX_MIN_BODY_RATE) {
+      throw new IllegalArgumentException(MIN_BODY_RATE_ENV + " must be between 0 (off) and " + MAX_MIN_BODY_RATE
+          + " bytes per second, got " + minBodyRate);
+    }
+    if (bodyGrace.toSeconds() < 1) {
+      throw new IllegalArgumentException(BODY_GRACE_ENV + " must be at least 1s, got " + bodyGrace.toMillis() + "ms");
+    }
     corsOrigins = List.copyOf(corsOrigins);
   }
 
-  /** With the default header deadline. */
+  /** With the default body rate and grace. */
+  public HttpHardening(Duration idleTimeout, Duration headerTimeout, List<String> corsOrigins) {
+    this(idleTimeout, headerTimeout, DEFAULT_MIN_BODY_RATE, DEFAULT_BODY_GRACE, corsOrigins);
+  }
+
+  /** With the default header deadline, body rate and grace. */
   public HttpHardening(Duration idleTimeout, List<String> corsOrigins) {
     this(idleTimeout, DEFAULT_HEADER_TIMEOUT, corsOrigins);
   }
@@ -74,7 +100,8 @@ public record HttpHardening(Duration idleTimeout, Duration headerTimeout, List<S
       }
     }
     return new HttpHardening(duration(env, IDLE_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT),
-        duration(env, HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT), origins);
+        duration(env, HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT), bytesPerSecond(env, MIN_BODY_RATE_ENV,
+            DEFAULT_MIN_BODY_RATE), duration(env, BODY_GRACE_ENV, DEFAULT_BODY_GRACE), origins);
   }
 
   /** Longest request line (method, path and query string) accepted. */
@@ -105,6 +132,19 @@ public record HttpHardening(Duration idleTimeout, Duration headerTimeout, List<S
           .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Scope-OrgID"))
           .maxAgeSeconds(600);
       router.route().order(-999_999).handler(cors);
+    }
+  }
+
+  private static long bytesPerSecond(Map<String, String> env, String name, long def) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("invalid " + name + " '" + v + "': use a whole number of bytes per second"
+          + " between 0 (off) and " + MAX_MIN_BODY_RATE + ", such as 1024", e);
     }
   }
 

@@ -41,7 +41,7 @@ class HeaderDeadlineTest {
   private static final HttpHardening HARDENING = new HttpHardening(Duration.ofSeconds(60), DEADLINE, List.of());
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final HeaderDeadline deadline = new HeaderDeadline(DEADLINE, registry);
+  private final HeaderDeadline deadline = new HeaderDeadline(HARDENING, registry);
   private final Vertx vertx = deadline.newVertx();
 
   @AfterEach
@@ -135,8 +135,9 @@ class HeaderDeadlineTest {
     assertThat(timeouts()).isEqualTo(2);
   }
 
+  /** The head deadline stops at the head; the body has its own rate check (10 s grace here). */
   @Test
-  void aSlowBodyIsLeftToTheIdleTimeout() throws Exception {
+  void aBodyThatStartsAfterTheHeadDeadlineIsNotCutByIt() throws Exception {
     HttpServer s = start(true);
     try (Socket socket = new Socket("localhost", s.actualPort())) {
       socket.setSoTimeout(30_000);
@@ -206,7 +207,7 @@ class HeaderDeadlineTest {
     return readResponse(socket.getInputStream());
   }
 
-  private static String readResponse(InputStream in) throws IOException {
+  static String readResponse(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
       int b = in.read();
