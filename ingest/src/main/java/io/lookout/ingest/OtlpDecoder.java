@@ -2,6 +2,7 @@ package io.lookout.ingest;
 
 import com.google.protobuf.ByteString;
 import io.lookout.ingest.internal.AnyValues;
+import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.model.LogRecord;
 import io.lookout.model.Service;
 import io.lookout.model.Severity;
@@ -137,14 +138,7 @@ public final class OtlpDecoder {
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
-          n += switch (m.getDataCase()) {
-            case GAUGE -> m.getGauge().getDataPointsCount();
-            case SUM -> m.getSum().getDataPointsCount();
-            case HISTOGRAM -> m.getHistogram().getDataPointsCount();
-            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
-            case SUMMARY -> m.getSummary().getDataPointsCount();
-            case DATA_NOT_SET -> 0;
-          };
+          n += OtlpToPrometheus.dataPoints(m);
         }
       }
     }

@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,8 +33,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,24 +43,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiBrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SHOTS = Path.of("target", "ui-screenshots");
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final int BULK = 1200;
 
   private static ServerProcess server;
   private static ChromeDriver browser;
-  private static Path profile;
   private static Path dataDir;
 
   @BeforeAll
   static void start() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("chromium and chromium-driver must be installed for the browser tests (see .ci/run)");
-    }
-    Assumptions.assumeTrue(present, "chromium and chromedriver are not installed: skipping the browser tests");
+    Chromium.assumeInstalled();
     Files.createDirectories(SHOTS);
     dataDir = Files.createTempDirectory(Path.of("target"), "ui-it-data-");
     server = new ServerProcess(dataDir, Map.of("LOOKOUT_TAIL_POLL_INTERVAL", "200ms")).start();
@@ -85,15 +75,7 @@ class UiBrowserIT {
       return r.get("hits").size() == lines.size();
     });
 
-    profile = Files.createTempDirectory("lookout-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    browser = Chromium.launch();
   }
 
   @AfterAll

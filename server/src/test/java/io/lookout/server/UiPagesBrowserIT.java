@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,8 +43,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -55,8 +52,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UiPagesBrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SHOTS = Path.of("target", "ui-screenshots");
   private static final String ALERT = "UiAlwaysFiring";
 
@@ -67,11 +62,7 @@ class UiPagesBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("chromium and chromium-driver must be installed for the browser tests (see .ci/run)");
-    }
-    Assumptions.assumeTrue(present, "chromium and chromedriver are not installed: skipping the browser tests");
+    Chromium.assumeInstalled();
     Files.createDirectories(SHOTS);
     Path dataDir = Files.createTempDirectory(Path.of("target"), "ui-pages-it-data-");
     server = new ServerProcess(dataDir, Map.of("LOOKOUT_SPANMETRICS_INTERVAL", "1s",
@@ -79,14 +70,7 @@ class UiPagesBrowserIT {
     sendTrace();
     sendMetrics();
 
-    Path profile = Files.createTempDirectory("lookout-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
-    browser = new ChromeDriver(new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+    browser = Chromium.launch();
   }
 
   @AfterAll

@@ -253,6 +253,18 @@ public final class OtlpToPrometheus {
     };
   }
 
+  /** Data points of a metric of any type (gauge, sum, histogram, exponential histogram, summary). */
+  public static int dataPoints(Metric m) {
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPointsCount();
+      case SUM -> m.getSum().getDataPointsCount();
+      case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> m.getSummary().getDataPointsCount();
+      case DATA_NOT_SET -> 0;
+    };
+  }
+
   static MetricMetadata meta(String name, Type type, String otelUnit, Kind kind, String help) {
     return new MetricMetadata(name, type, PrometheusNames.unitWords(otelUnit, kind), help);
   }

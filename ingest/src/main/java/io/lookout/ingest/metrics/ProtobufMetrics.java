@@ -108,7 +108,7 @@ final class ProtobufMetrics {
       for (ResourceMetrics rm : request.getResourceMetricsList()) {
         for (ScopeMetrics sm : rm.getScopeMetricsList()) {
           for (Metric m : sm.getMetricsList()) {
-            n += points(m);
+            n += OtlpToPrometheus.dataPoints(m);
           }
         }
       }
@@ -298,21 +298,10 @@ final class ProtobufMetrics {
     if (delta) {
       throw new NeedsObjectPath();
     }
-    dataPoints += points(m);
+    dataPoints += OtlpToPrometheus.dataPoints(m);
     return OtlpToPrometheus.metric(ctx, m);
   }
 
-  /** Data points of a metric of any type. */
-  private static int points(Metric m) {
-    return switch (m.getDataCase()) {
-      case GAUGE -> m.getGauge().getDataPointsCount();
-      case SUM -> m.getSum().getDataPointsCount();
-      case HISTOGRAM -> m.getHistogram().getDataPointsCount();
-      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
-      case SUMMARY -> m.getSummary().getDataPointsCount();
-      case DATA_NOT_SET -> 0;
-    };
-  }
 
   /**
    * Reads an unknown field as the generated parsers do (into an unknown-field set, which checks
