@@ -198,6 +198,30 @@ final class PrometheusRoutes {
     runner.run(ctx, () -> PromJson.success(PromJson.metadata(store.metadata(tenant, metric, limit)), List.of()));
   }
 
+  /** The Prometheus version whose HTTP API and PromQL Lookout answers as (the differential tests run 2.42). */
+  static final String COMPATIBLE_VERSION = "2.42.0";
+
+  /**
+   * {@code /status/buildinfo}, which Grafana reads to tell the server's flavour and version:
+   * Prometheus's fields, {@code version} being the Prometheus API level Lookout answers as, and
+   * {@code application}, as Mimir and Cortex send it, saying what really answers.
+   */
+  void buildInfo(RoutingContext ctx) {
+    String lookout = java.util.Objects.requireNonNullElse(
+        PrometheusRoutes.class.getPackage().getImplementationVersion(), "dev");
+    runner.run(ctx, () -> PromJson.success(g -> {
+      g.writeStartObject();
+      g.writeStringField("application", "Lookout");
+      g.writeStringField("version", COMPATIBLE_VERSION);
+      g.writeStringField("revision", lookout);
+      g.writeStringField("branch", "");
+      g.writeStringField("buildUser", "");
+      g.writeStringField("buildDate", "");
+      g.writeStringField("goVersion", "");
+      g.writeEndObject();
+    }, List.of()));
+  }
+
   private static io.vertx.core.buffer.Buffer strings(List<String> values, int limit) {
     List<String> warnings = values.size() > limit ? List.of(TRUNCATED) : List.of();
     return PromJson.success(Json.strings(values.subList(0, Math.min(limit, values.size()))), warnings);

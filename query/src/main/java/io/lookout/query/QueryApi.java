@@ -138,6 +138,7 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/prometheus/api/v1/label/:name/values", "prom_label_values", false, prometheus::labelValues);
     endpoint(router, "/prometheus/api/v1/query_exemplars", "prom_query_exemplars", true, prometheus::queryExemplars);
     endpoint(router, "/prometheus/api/v1/metadata", "prom_metadata", false, prometheus::metadata);
+    endpoint(router, "/prometheus/api/v1/status/buildinfo", "prom_buildinfo", false, prometheus::buildInfo);
     for (String prefix : new String[] {"/api/*", "/prometheus/api/*"}) {
       router.route(prefix).order(Integer.MAX_VALUE).handler(ctx -> {
         metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());

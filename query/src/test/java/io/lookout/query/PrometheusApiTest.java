@@ -175,6 +175,16 @@ class PrometheusApiTest {
         + "\"help\":\"whether the target is up\",\"unit\":\"\"}]}}");
   }
 
+  /** Grafana reads buildinfo to tell the flavour and version of a Prometheus data source. */
+  @Test
+  void buildInfoNamesLookoutAndThePrometheusApiLevel() {
+    var r = t.get(P + "status/buildinfo");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.data().getString("application")).isEqualTo("Lookout");
+    assertThat(r.data().getString("version")).isEqualTo("2.42.0");
+    assertThat(r.data().containsKey("revision")).isTrue();
+  }
+
   @Test
   void queryExemplarsSelectsSeriesWithTheQuerySelectors() {
     Labels api = Labels.of("__name__", "up", "job", "api", "instance", "a");

@@ -92,7 +92,7 @@ public final class LookoutServer {
     try {
       server.hardening = hardening;
       server.headerDeadline = headerDeadline;
-      server.security = Security.start(vertx, env, registry);
+      server.security = Security.start(vertx, env, registry, storageConfig.dataDir());
       server.tenantLimits = TenantLimitsFile.fromEnv(env, registry);
       server.tenantLimits.watch(vertx, TenantLimitsFile.RELOAD_INTERVAL); // file checks on a worker, not per request
       server.ingestLimits = new IngestLimits(server.tenantLimits);

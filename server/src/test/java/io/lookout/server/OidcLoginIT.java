@@ -80,7 +80,7 @@ class OidcLoginIT {
   }
 
   @Test
-  void browserLoginEndsWithASessionThatSearchesItsTenantsLogs() {
+  void browserLoginEndsWithASessionThatSearchesItsTenantsLogs() throws Exception {
     String search = "/api/v1/logs?query=" + marker + "&start=now-1h";
     // 1. a browser without a session asking for a page is sent to the login
     HttpResponse<String> page = get(server.api() + "/logs", null, "Accept", "text/html");
@@ -131,6 +131,12 @@ class OidcLoginIT {
     assertThat(send("POST", server.api() + "/api/v1/alerting/rules", cookie, group).statusCode()).isEqualTo(201);
     assertThat(send("DELETE", server.api() + "/api/v1/alerting/rules/alice-group", cookie, null).statusCode())
         .isBetween(200, 204);
+
+    // the session survives a restart of the server (sessions are kept, hashed, in the data dir)
+    assertThat(server.terminate(Duration.ofSeconds(60))).isZero();
+    server.start();
+    assertThat(data(get(server.api() + "/auth/whoami", cookie)).get("tenant").asText()).isEqualTo("acme");
+    assertThat(data(get(server.api() + search, cookie)).get("hits").size()).isPositive();
 
     // 6. logout ends the session and clears the cookie
     HttpResponse<String> out = get(server.api() + "/auth/logout", cookie);

@@ -79,7 +79,7 @@ public final class AccessPolicy {
     add(r, READ_FORM, Role.VIEWER, "/prometheus/api/v1/query", "/prometheus/api/v1/query_range",
         "/prometheus/api/v1/series", "/prometheus/api/v1/labels", "/prometheus/api/v1/query_exemplars");
     add(r, READ, Role.VIEWER, "/prometheus/api/v1/label/:name/values", "/prometheus/api/v1/metadata",
-        "/prometheus/api/v1/rules", "/prometheus/api/v1/alerts");
+        "/prometheus/api/v1/status/buildinfo", "/prometheus/api/v1/rules", "/prometheus/api/v1/alerts");
     // Jaeger and Loki query APIs
     add(r, READ, Role.VIEWER, "/jaeger/api/services", "/jaeger/api/services/:service/operations",
         "/jaeger/api/operations", "/jaeger/api/traces", "/jaeger/api/traces/:traceId", "/jaeger/api/dependencies");

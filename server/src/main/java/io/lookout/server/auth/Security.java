@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ public final class Security implements AutoCloseable {
    *
    * @throws io.lookout.model.LookoutException bad_data for invalid settings (the server exits 2)
    */
-  public static Security start(Vertx vertx, Map<String, String> env, PrometheusRegistry registry) {
+  public static Security start(Vertx vertx, Map<String, String> env, PrometheusRegistry registry, Path dataDir) {
     AuthConfig config = AuthConfig.fromEnv(env);
     TlsConfig tls = TlsConfig.fromEnv(env);
     AccessPolicy policy = AccessPolicy.standard(config.metricsRole());
@@ -61,7 +62,11 @@ public final class Security implements AutoCloseable {
       tokens.watch(vertx, config.tokensReload());
     }
     OidcVerifier oidc = config.oidc() ? new OidcVerifier(vertx, config.oidcSettings(), registry) : null;
-    Sessions sessions = config.oidc() ? new Sessions(config.oidcSettings().sessionTtl(), Clock.systemUTC()) : null;
+    // browser sessions survive restarts: they are kept (hashed) under the data directory
+    Sessions sessions = config.oidc()
+        ? new Sessions(config.oidcSettings().sessionTtl(), Clock.systemUTC(),
+            dataDir.resolve("auth").resolve("sessions.jsonl"))
+        : null;
     if (oidc != null) {
       oidc.metadata(); // fetch discovery and keys early; failures are retried on demand
     }
@@ -105,6 +110,9 @@ public final class Security implements AutoCloseable {
   public void close() {
     if (tokens != null) {
       tokens.close();
+    }
+    if (sessions != null) {
+      sessions.close();
     }
   }
 }
