@@ -119,6 +119,11 @@ final class LabelRegex {
     return source;
   }
 
+  /** The values it matches when it is an alternation of literals ({@code a|b|c}), else null. */
+  Set<String> literals() {
+    return literals == null ? null : java.util.Collections.unmodifiableSet(literals);
+  }
+
   /** Whether the expression matches the empty string, i.e. a series without the label. */
   boolean matchesEmpty() {
     return matchesEmpty;

@@ -4,6 +4,7 @@ import io.lookout.model.metrics.LabelMatcher;
 import io.lookout.model.metrics.Labels;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -54,11 +55,21 @@ final class Matchers {
     return new Matchers(out);
   }
 
-  /** The metric name when one matcher is {@code __name__="x"} (an index into the head), else null. */
-  String exactName() {
+  /**
+   * The metric names a matching series must have, when a matcher pins them to a few
+   * ({@code __name__="x"}, or {@code __name__=~"x|y"} as literals): an index into the head. Null
+   * when the names are not pinned.
+   */
+  Set<String> exactNames() {
     for (Compiled c : compiled) {
-      if (c.m.type() == LabelMatcher.Type.EQUAL && c.m.name().equals(Labels.NAME) && !c.m.value().isEmpty()) {
-        return c.m.value();
+      if (!c.m.name().equals(Labels.NAME)) {
+        continue;
+      }
+      if (c.m.type() == LabelMatcher.Type.EQUAL && !c.m.value().isEmpty()) {
+        return Set.of(c.m.value());
+      }
+      if (c.m.type() == LabelMatcher.Type.REGEX && c.regex.literals() != null) {
+        return c.regex.literals(); // "" may be among them: no series has an empty name
       }
     }
     return null;

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -137,8 +138,18 @@ public final class TsdbReads {
   }
 
   private static Collection<MemSeries> candidates(TenantHead head, Matchers ms) {
-    String name = ms.exactName();
-    return name != null ? head.named(name) : head.all();
+    Set<String> names = ms.exactNames();
+    if (names == null) {
+      return head.all();
+    }
+    if (names.size() == 1) {
+      return head.named(names.iterator().next());
+    }
+    List<MemSeries> out = new ArrayList<>(); // a series has one name: no duplicates
+    for (String name : names) {
+      out.addAll(head.named(name));
+    }
+    return out;
   }
 
   private static void checkSeries(Map<Labels, SeriesData> acc, SelectLimits limits) {

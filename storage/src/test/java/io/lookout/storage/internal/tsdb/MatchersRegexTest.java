@@ -131,6 +131,20 @@ class MatchersRegexTest {
     }
   }
 
+  /** The head is searched by name when the names are pinned, by equality or by a literal alternation. */
+  @Test
+  void literalNameAlternationsPinTheNames() {
+    assertThat(Matchers.compile(List.of(new LabelMatcher(Labels.NAME, Type.EQUAL, "up"))).exactNames())
+        .containsExactly("up");
+    assertThat(Matchers.compile(List.of(new LabelMatcher("job", Type.EQUAL, "x"),
+        new LabelMatcher(Labels.NAME, Type.REGEX, "(?:up|node_load1)"))).exactNames())
+        .containsExactlyInAnyOrder("up", "node_load1");
+    assertThat(Matchers.compile(List.of(new LabelMatcher(Labels.NAME, Type.REGEX, "up.*"))).exactNames()).isNull();
+    assertThat(Matchers.compile(List.of(new LabelMatcher(Labels.NAME, Type.REGEX, "(?i)up"))).exactNames()).isNull();
+    assertThat(Matchers.compile(List.of(new LabelMatcher(Labels.NAME, Type.NOT_REGEX, "up|x"))).exactNames()).isNull();
+    assertThat(Matchers.compile(List.of(new LabelMatcher("job", Type.REGEX, "a|b"))).exactNames()).isNull();
+  }
+
   @Test
   void constructsLuceneTreatsAsOperatorsAreLiterals() throws IOException {
     for (String re : List.of("a@b", "x<y>", "\"q\"", "a&b", "~x", "#", "@|<|>|&|~")) {
