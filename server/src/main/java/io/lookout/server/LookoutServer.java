@@ -7,6 +7,7 @@ import io.lookout.alerting.notify.NotifierOptions;
 import io.lookout.ingest.IngestConfig;
 import io.lookout.ingest.OtlpGrpcReceiver;
 import io.lookout.ingest.OtlpHttpReceiver;
+import io.lookout.ingest.LokiPushReceiver;
 import io.lookout.ingest.RemoteWriteReceiver;
 import io.lookout.ingest.metrics.OtlpToPrometheus;
 import io.lookout.ingest.metrics.SpanMetrics;
@@ -109,6 +110,10 @@ public final class LookoutServer {
       server.alerting.mount(server.apiRouter);
       // remote_write before the query API's catch-all routes under /prometheus/api/v1/.
       new RemoteWriteReceiver(vertx, server.storage.metrics(), ingestConfig, registry, server.security.ingestAuth())
+          .limits(server.ingestLimits)
+          .mount(server.apiRouter);
+      // Loki push (POST /loki/api/v1/push) before the query API's routes under /loki/api/v1/.
+      new LokiPushReceiver(vertx, server.storage.logs(), ingestConfig, registry, server.security.ingestAuth())
           .limits(server.ingestLimits)
           .mount(server.apiRouter);
       server.queryApi = new QueryApi(vertx, server.storage.logs(), server.storage.spans(), server.storage.metrics(),

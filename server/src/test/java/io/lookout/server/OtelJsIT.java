@@ -2,18 +2,14 @@ package io.lookout.server;
 
 import static io.lookout.server.Http.data;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,47 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class OtelJsIT {
 
-  private static boolean hasCommand(String cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd, "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
-
   private static String run(Path dir, List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-    assertThat(p.exitValue()).as("%s failed:%n%s", command, out).isZero();
-    return out;
+    return NodeProject.run(dir, command);
   }
 
-  /**
-   * The npm project under target/otel-js, installed with {@code npm ci} from the pinned lock file
-   * (again whenever the lock file changed since the last install).
-   */
+  /** The npm project, installed from the pinned lock file ({@link NodeProject}). */
   private static Path nodeProject() throws IOException, InterruptedException {
-    boolean node = hasCommand("node") && hasCommand("npm");
-    if (System.getenv("CI") != null) {
-      assertThat(node).as("node and npm must be installed in CI (.ci/run installs them)").isTrue();
-    }
-    assumeTrue(node, "node/npm not installed: the OpenTelemetry JS test needs Node.js 20+");
-
-    Path dir = Path.of("target", "otel-js");
-    Files.createDirectories(dir);
-    for (String f : List.of("package.json", "package-lock.json", "send.mjs", "metrics.mjs")) {
-      Files.copy(Path.of("src", "test", "node", f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-    }
-    Path installed = dir.resolve("node_modules").resolve(".lookout-installed-lock.json");
-    byte[] lock = Files.readAllBytes(dir.resolve("package-lock.json"));
-    if (!Files.isRegularFile(installed) || !java.util.Arrays.equals(Files.readAllBytes(installed), lock)) {
-      run(dir, List.of("npm", "ci", "--no-audit", "--no-fund"));
-      Files.write(installed, lock);
-    }
-    return dir;
+    return NodeProject.install();
   }
 
   @Test

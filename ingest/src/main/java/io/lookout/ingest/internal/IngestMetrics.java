@@ -15,6 +15,8 @@ public final class IngestMetrics {
   public static final String GRPC = "grpc";
   /** Transport label of Prometheus remote_write (signal {@code metrics}). */
   public static final String REMOTE_WRITE = "remote_write";
+  /** Transport label of the Loki push API (signal {@code logs}). */
+  public static final String LOKI = "loki";
 
   private static final Map<PrometheusRegistry, IngestMetrics> BY_REGISTRY = new WeakHashMap<>();
 
