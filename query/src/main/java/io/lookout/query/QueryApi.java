@@ -14,6 +14,7 @@ import io.lookout.query.internal.QueryLimits;
 import io.lookout.query.internal.QueryMetrics;
 import io.lookout.model.limits.Limits;
 import io.lookout.query.internal.Runner;
+import io.lookout.query.loki.LokiRoutes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -52,6 +53,7 @@ public final class QueryApi implements AutoCloseable {
   private final JaegerRoutes jaeger;
   private final PrometheusRoutes prometheus;
   private final LogTailRoutes tail;
+  private final LokiRoutes loki;
 
   /**
    * @param metricStore serves the Prometheus HTTP API and PromQL ({@code /prometheus/api/v1/...})
@@ -106,6 +108,8 @@ public final class QueryApi implements AutoCloseable {
     this.jaeger = new JaegerRoutes(spanStore, config, runner, this::nowNanos, metrics);
     this.prometheus = new PrometheusRoutes(
         Objects.requireNonNull(metricStore, "metricStore"), config, runner, this::nowNanos);
+    this.loki = new LokiRoutes(logStore, runner, this::nowNanos, new LokiRoutes.Settings(config.maxLimit(),
+        config.defaultRange().toNanos(), config.promqlMaxSeries(), config.lokiMaxScannedLines()));
     this.tail = new LogTailRoutes(vertx, logStore, Objects.requireNonNull(tailConfig, "tailConfig"), config, runner, registry, this::nowNanos);
   }
 
@@ -139,6 +143,18 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/prometheus/api/v1/query_exemplars", "prom_query_exemplars", true, prometheus::queryExemplars);
     endpoint(router, "/prometheus/api/v1/metadata", "prom_metadata", false, prometheus::metadata);
     endpoint(router, "/prometheus/api/v1/status/buildinfo", "prom_buildinfo", false, prometheus::buildInfo);
+    // Loki's query API; the failure handler is per path: /loki/api/v1/push belongs to ingest
+    String[][] lokiRoutes = {{"/loki/api/v1/query", "loki_query"}, {"/loki/api/v1/query_range", "loki_query_range"},
+      {"/loki/api/v1/labels", "loki_labels"}, {"/loki/api/v1/label/:name/values", "loki_label_values"},
+      {"/loki/api/v1/series", "loki_series"}};
+    for (String[] r : lokiRoutes) {
+      router.route(r[0]).failureHandler(ApiResponses.failureHandler());
+    }
+    endpoint(router, "/loki/api/v1/query", "loki_query", true, loki::query);
+    endpoint(router, "/loki/api/v1/query_range", "loki_query_range", true, loki::queryRange);
+    endpoint(router, "/loki/api/v1/labels", "loki_labels", false, loki::labels);
+    endpoint(router, "/loki/api/v1/label/:name/values", "loki_label_values", false, loki::labelValues);
+    endpoint(router, "/loki/api/v1/series", "loki_series", true, loki::series);
     for (String prefix : new String[] {"/api/*", "/prometheus/api/*"}) {
       router.route(prefix).order(Integer.MAX_VALUE).handler(ctx -> {
         metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());

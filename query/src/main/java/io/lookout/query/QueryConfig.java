@@ -23,6 +23,8 @@ import java.util.Map;
  *     names or values the metadata endpoints return ({@code LOOKOUT_PROMQL_MAX_SERIES}, 100000)
  * @param promqlLookbackDelta how far back an instant vector selector looks for a sample
  *     ({@code LOOKOUT_PROMQL_LOOKBACK_DELTA}, 5m)
+ * @param lokiMaxScannedLines log lines one Loki API query may read from the store at most; more
+ *     is a 422 ({@code LOOKOUT_LOKI_MAX_SCANNED_LINES}, 1000000)
  */
 public record QueryConfig(
     Duration timeout,
@@ -33,7 +35,8 @@ public record QueryConfig(
     int maxPending,
     long promqlMaxSamples,
     int promqlMaxSeries,
-    Duration promqlLookbackDelta) {
+    Duration promqlLookbackDelta,
+    long lokiMaxScannedLines) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_LIMIT = 5000;
@@ -44,6 +47,7 @@ public record QueryConfig(
   public static final long DEFAULT_PROMQL_MAX_SAMPLES = 50_000_000L;
   public static final int DEFAULT_PROMQL_MAX_SERIES = 100_000;
   public static final Duration DEFAULT_PROMQL_LOOKBACK_DELTA = Duration.ofMinutes(5);
+  public static final long DEFAULT_LOKI_MAX_SCANNED_LINES = 1_000_000L;
 
   /**
    * The PromQL engine settings of these values, shared by the Prometheus API and alert rules:
@@ -68,6 +72,17 @@ public record QueryConfig(
     }
     requireRange("LOOKOUT_PROMQL_MAX_SERIES", promqlMaxSeries, 1, 100_000_000);
     requirePositive("LOOKOUT_PROMQL_LOOKBACK_DELTA", promqlLookbackDelta);
+    if (lokiMaxScannedLines < 1) {
+      throw new IllegalArgumentException(
+          "invalid LOOKOUT_LOKI_MAX_SCANNED_LINES '" + lokiMaxScannedLines + "': use a positive integer");
+    }
+  }
+
+  /** A configuration with the Loki scan cap at its default. */
+  public QueryConfig(Duration timeout, int maxLimit, Duration defaultRange, int traceMaxSpans, int workers,
+      int maxPending, long promqlMaxSamples, int promqlMaxSeries, Duration promqlLookbackDelta) {
+    this(timeout, maxLimit, defaultRange, traceMaxSpans, workers, maxPending, promqlMaxSamples, promqlMaxSeries,
+        promqlLookbackDelta, DEFAULT_LOKI_MAX_SCANNED_LINES);
   }
 
   /** A configuration with the PromQL settings at their defaults. */
@@ -98,7 +113,8 @@ public record QueryConfig(
         integer(env, "LOOKOUT_QUERY_MAX_PENDING", DEFAULT_MAX_PENDING),
         longInteger(env, "LOOKOUT_PROMQL_MAX_SAMPLES", DEFAULT_PROMQL_MAX_SAMPLES),
         integer(env, "LOOKOUT_PROMQL_MAX_SERIES", DEFAULT_PROMQL_MAX_SERIES),
-        duration(env, "LOOKOUT_PROMQL_LOOKBACK_DELTA", DEFAULT_PROMQL_LOOKBACK_DELTA));
+        duration(env, "LOOKOUT_PROMQL_LOOKBACK_DELTA", DEFAULT_PROMQL_LOOKBACK_DELTA),
+        longInteger(env, "LOOKOUT_LOKI_MAX_SCANNED_LINES", DEFAULT_LOKI_MAX_SCANNED_LINES));
   }
 
   private static long longInteger(Map<String, String> env, String name, long def) {

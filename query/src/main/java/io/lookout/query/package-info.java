@@ -35,5 +35,10 @@
  * {@code /prometheus/api/v1/query_exemplars?query=&start=&end=} and
  * {@code /prometheus/api/v1/metadata?metric=&limit=}; PromQL is evaluated by
  * {@link io.lookout.query.promql.eval.Engine}.
+ *
+ * <p>Loki's query API with a LogQL subset ({@link io.lookout.query.loki.LokiRoutes}, Loki's JSON,
+ * errors in the Prometheus-style envelope): {@code /loki/api/v1/query_range} and {@code query}
+ * (GET and POST form), {@code labels}, {@code label/{name}/values} (GET) and {@code series} (GET
+ * and POST form).
  */
 package io.lookout.query;

@@ -103,7 +103,11 @@ final class InMemoryStore implements LogStore {
     String text = q.query() == null || q.query().isBlank() || q.query().equals("*") ? "" : q.query();
     List<LogRecord> out = new ArrayList<>();
     for (LogRecord r : logs.getOrDefault(q.tenant(), List.of())) {
-      boolean hit = text.startsWith("trace_id:") ? r.traceId().equals(text.substring(9)) : r.body().contains(text);
+      boolean hit = text.startsWith("trace_id:") ? r.traceId().equals(text.substring(9))
+          : text.startsWith("service:\"") ? r.service().equals(unquote(text.substring(8)))
+          : text.startsWith("resource.") && text.endsWith(":*") ? r.resource().containsKey(
+              text.substring(9, text.length() - 2).replace("\\", ""))
+          : r.body().contains(text);
       if (r.timestampNanos() >= q.startNanos() && r.timestampNanos() <= q.endNanos() && hit) {
         out.add(r);
       }
@@ -111,6 +115,11 @@ final class InMemoryStore implements LogStore {
     Comparator<LogRecord> byTime = Comparator.comparingLong(LogRecord::timestampNanos);
     out.sort(q.direction() == Direction.BACKWARD ? byTime.reversed() : byTime);
     return out;
+  }
+
+  /** The value of a Lucene phrase {@code "..."} with backslash escapes. */
+  private static String unquote(String phrase) {
+    return phrase.substring(1, phrase.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
   }
 
   @Override
@@ -168,7 +177,8 @@ final class InMemoryStore implements LogStore {
       Object v = switch (field) {
         case "service" -> r.service();
         case "body" -> r.body();
-        default -> field.startsWith("attributes.") ? r.attributes().get(field.substring(11)) : null;
+        default -> field.startsWith("attributes.") ? r.attributes().get(field.substring(11))
+            : field.startsWith("resource.") ? r.resource().get(field.substring(9)) : null;
       };
       if (v != null) {
         counts.merge(String.valueOf(v), 1L, Long::sum);

@@ -63,6 +63,11 @@ class QueryConfigTest {
     assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_TIMEOUT", "soon")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid LOOKOUT_QUERY_TIMEOUT 'soon'");
+    assertThat(QueryConfig.fromEnv(Map.of()).lokiMaxScannedLines()).isEqualTo(1_000_000L);
+    assertThat(QueryConfig.fromEnv(Map.of("LOOKOUT_LOKI_MAX_SCANNED_LINES", "5000")).lokiMaxScannedLines())
+        .isEqualTo(5000L);
+    assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_LOKI_MAX_SCANNED_LINES", "0")))
+        .hasMessage("invalid LOOKOUT_LOKI_MAX_SCANNED_LINES '0': use a positive integer");
     assertThatThrownBy(() -> QueryConfig.fromEnv(Map.of("LOOKOUT_QUERY_DEFAULT_RANGE", "0s")))
         .hasMessageStartingWith("invalid LOOKOUT_QUERY_DEFAULT_RANGE");
   }
