@@ -12,12 +12,11 @@ import io.lookout.query.internal.Json;
 import io.lookout.query.internal.Params;
 import io.lookout.query.internal.Runner;
 import io.lookout.query.internal.TailCursor;
+import io.lookout.query.internal.TailSlots;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -25,9 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -60,7 +57,6 @@ public final class LogTailRoutes implements AutoCloseable {
   /** A tail whose client has not read for this long is closed. */
   static final long STALLED_MILLIS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(LogTailRoutes.class);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final Vertx vertx;
   private final LogStore store;
@@ -68,37 +64,41 @@ public final class LogTailRoutes implements AutoCloseable {
   private final QueryConfig config;
   private final Runner runner;
   private final LongSupplier nowNanos;
-  private final WorkerExecutor pollers;
-  private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
-  private final AtomicInteger total = new AtomicInteger();
-  private final Map<Tail, Boolean> open = new ConcurrentHashMap<>();
-  private final Gauge connections;
-  private final Counter lines;
+  private final TailSlots slots;
+  private final boolean ownsSlots;
   private final Counter skipped;
-  private final Counter refused;
 
   /**
    * @param runner the query API's runner (its worker pool and per-tenant limits serve context)
    */
   public LogTailRoutes(Vertx vertx, LogStore store, LogTailConfig tail, QueryConfig config, Runner runner,
       PrometheusRegistry registry, LongSupplier nowNanos) {
+    this(vertx, store, new TailSlots(vertx, tail, config.timeout().toMillis() * 2, registry), true, config, runner,
+        registry, nowNanos);
+  }
+
+  /**
+   * With caps, pollers and tail metrics shared with other kinds of tail; {@link #close()} leaves
+   * {@code slots} open.
+   */
+  public LogTailRoutes(Vertx vertx, LogStore store, TailSlots slots, QueryConfig config, Runner runner,
+      PrometheusRegistry registry, LongSupplier nowNanos) {
+    this(vertx, store, slots, false, config, runner, registry, nowNanos);
+  }
+
+  private LogTailRoutes(Vertx vertx, LogStore store, TailSlots slots, boolean ownsSlots, QueryConfig config,
+      Runner runner, PrometheusRegistry registry, LongSupplier nowNanos) {
     this.vertx = vertx;
     this.store = store;
-    this.tail = tail;
+    this.tail = slots.config();
     this.config = config;
     this.runner = runner;
     this.nowNanos = nowNanos;
-    this.pollers = vertx.createSharedWorkerExecutor("lookout-tail-" + INSTANCES.incrementAndGet(),
-        Math.min(4, tail.maxTotal()), config.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-    connections = Gauge.builder().name("lookout_tail_connections")
-        .help("Live tails open now").register(registry);
-    lines = Counter.builder().name("lookout_tail_lines_total")
-        .help("Log lines sent to live tails").register(registry);
+    this.slots = slots;
+    this.ownsSlots = ownsSlots;
     skipped = Counter.builder().name("lookout_tail_skipped_polls_total")
         .help("Tail polls that found more new lines than LOOKOUT_TAIL_MAX_LINES_PER_POLL and sent only the newest")
         .register(registry);
-    refused = Counter.builder().name("lookout_tail_refused_total")
-        .help("Live tails refused by the per-tenant or total connection cap").register(registry);
   }
 
   /** Adds the routes; {@code instrument} wraps each with the query API's metrics. */
@@ -116,13 +116,12 @@ public final class LogTailRoutes implements AutoCloseable {
     }
   }
 
-  /** Ends every open tail and stops the pollers. */
+  /** Ends every open tail and stops the pollers, when the slots are this object's own. */
   @Override
   public void close() {
-    for (Tail t : List.copyOf(open.keySet())) {
-      t.stop(true);
+    if (ownsSlots) {
+      slots.close();
     }
-    pollers.close();
   }
 
   private void context(RoutingContext ctx) {
@@ -173,23 +172,7 @@ public final class LogTailRoutes implements AutoCloseable {
     String s = p.string("start", null);
     long start = s == null ? now : TimeParser.parseTime("start", s, now);
     runner.limits().checkRange(tenant, start, now);
-    AtomicInteger mine = perTenant.computeIfAbsent(tenant, t -> new AtomicInteger());
-    if (mine.incrementAndGet() > tail.maxPerTenant()) {
-      mine.decrementAndGet();
-      refused.inc();
-      throw LookoutException.rateLimited("tenant '" + tenant + "' already has " + tail.maxPerTenant()
-          + " live tails open, the limit LOOKOUT_TAIL_MAX_PER_TENANT: close a tail and retry", 5);
-    }
-    if (total.incrementAndGet() > tail.maxTotal()) {
-      total.decrementAndGet();
-      mine.decrementAndGet();
-      refused.inc();
-      throw LookoutException.overloaded("the server already has " + tail.maxTotal()
-          + " live tails open, the limit LOOKOUT_TAIL_MAX_CONNECTIONS: retry later", 5);
-    }
-    connections.inc();
-    Tail t = new Tail(ctx, tenant, query, new TailCursor(start, tail.lookback().toNanos()), mine);
-    open.put(t, Boolean.TRUE);
+    Tail t = new Tail(ctx, tenant, query, new TailCursor(start, tail.lookback().toNanos()));
     ctx.response().closeHandler(v -> t.stop(false));
     ctx.request().connection().shutdownHandler(v -> t.stop(true));
     t.poll();
@@ -202,25 +185,24 @@ public final class LogTailRoutes implements AutoCloseable {
     private final String tenant;
     private final String query;
     private final TailCursor cursor;
-    private final AtomicInteger tenantCount;
-    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final TailSlots.Slot slot;
     private long timer = -1;
     private long lastWrite = System.nanoTime();
     private long lastDrained = System.nanoTime();
 
-    Tail(RoutingContext ctx, String tenant, String query, TailCursor cursor, AtomicInteger tenantCount) {
+    Tail(RoutingContext ctx, String tenant, String query, TailCursor cursor) {
       this.ctx = ctx;
       this.response = ctx.response();
       this.tenant = tenant;
       this.query = query;
       this.cursor = cursor;
-      this.tenantCount = tenantCount;
+      this.slot = slots.acquire(tenant, () -> finish(true));
     }
 
     /** Runs on the event loop. */
     void poll() {
       timer = -1;
-      if (stopped.get()) {
+      if (slot.released()) {
         return;
       }
       if (response.headWritten() && response.writeQueueFull()) {
@@ -237,14 +219,14 @@ public final class LogTailRoutes implements AutoCloseable {
       long from = cursor.from(now);
       LogQuery q = new LogQuery(tenant, query, from, now + FUTURE_NANOS, tail.maxLinesPerPoll(),
           Direction.BACKWARD, null, runner.timeoutMillis(tenant));
-      pollers.<Batch>executeBlocking(() -> {
+      slots.pollers().<Batch>executeBlocking(() -> {
         LogPage page = store.search(q);
         List<LogRecord> fresh = cursor.accept(page.hits(), from);
         boolean full = page.nextCursor() != null && fresh.size() == page.hits().size();
         Buffer data = fresh.isEmpty() ? null : Json.success(Json.logPage(new LogPage(fresh, null)));
         return new Batch(data, fresh.size(), full);
       }, true).onComplete(ar -> {
-        if (stopped.get()) {
+        if (slot.released()) {
           return;
         }
         if (ar.failed()) {
@@ -264,7 +246,7 @@ public final class LogTailRoutes implements AutoCloseable {
           write(Buffer.buffer("event: skipped\ndata: {\"status\":\"success\",\"data\":{\"skipped\":true}}\n\n"));
         }
         if (b.data() != null) {
-          lines.inc(b.count());
+          slots.sent(b.count());
           write(Buffer.buffer("data: ").appendBuffer(b.data()).appendString("\n\n"));
         } else if (System.nanoTime() - lastWrite > TimeUnit.MILLISECONDS.toNanos(HEARTBEAT_MILLIS)) {
           write(Buffer.buffer(": keep-alive\n\n"));
@@ -290,23 +272,22 @@ public final class LogTailRoutes implements AutoCloseable {
     }
 
     private void schedule() {
-      if (!stopped.get()) {
+      if (!slot.released()) {
         timer = vertx.setTimer(tail.pollInterval().toMillis(), id -> poll());
       }
     }
 
     /** Releases the slot; with {@code end}, also ends the response. Safe to call more than once. */
     void stop(boolean end) {
-      if (!stopped.compareAndSet(false, true)) {
-        return;
+      if (slot.release()) {
+        finish(end);
       }
+    }
+
+    private void finish(boolean end) {
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
-      open.remove(this);
-      tenantCount.decrementAndGet();
-      total.decrementAndGet();
-      connections.dec();
       if (end && !response.ended() && !response.closed()) {
         if (response.headWritten()) {
           response.end();

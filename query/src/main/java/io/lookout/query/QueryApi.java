@@ -14,7 +14,9 @@ import io.lookout.query.internal.QueryLimits;
 import io.lookout.query.internal.QueryMetrics;
 import io.lookout.model.limits.Limits;
 import io.lookout.query.internal.Runner;
+import io.lookout.query.internal.TailSlots;
 import io.lookout.query.loki.LokiRoutes;
+import io.lookout.query.loki.LokiTail;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -54,6 +56,8 @@ public final class QueryApi implements AutoCloseable {
   private final PrometheusRoutes prometheus;
   private final LogTailRoutes tail;
   private final LokiRoutes loki;
+  private final TailSlots tailSlots;
+  private final LokiTail lokiTail;
 
   /**
    * @param metricStore serves the Prometheus HTTP API and PromQL ({@code /prometheus/api/v1/...})
@@ -110,7 +114,11 @@ public final class QueryApi implements AutoCloseable {
         Objects.requireNonNull(metricStore, "metricStore"), config, runner, this::nowNanos);
     this.loki = new LokiRoutes(logStore, runner, this::nowNanos, new LokiRoutes.Settings(config.maxLimit(),
         config.defaultRange().toNanos(), config.promqlMaxSeries(), config.lokiMaxScannedLines()));
-    this.tail = new LogTailRoutes(vertx, logStore, Objects.requireNonNull(tailConfig, "tailConfig"), config, runner, registry, this::nowNanos);
+    // the native and the Loki tail share caps, pollers and tail metrics
+    this.tailSlots = new TailSlots(vertx, Objects.requireNonNull(tailConfig, "tailConfig"),
+        config.timeout().toMillis() * 2, registry);
+    this.tail = new LogTailRoutes(vertx, logStore, tailSlots, config, runner, registry, this::nowNanos);
+    this.lokiTail = new LokiTail(vertx, logStore, tailSlots, runner, this::nowNanos, config.maxLimit());
   }
 
   /**
@@ -146,7 +154,7 @@ public final class QueryApi implements AutoCloseable {
     // Loki's query API; the failure handler is per path: /loki/api/v1/push belongs to ingest
     String[][] lokiRoutes = {{"/loki/api/v1/query", "loki_query"}, {"/loki/api/v1/query_range", "loki_query_range"},
       {"/loki/api/v1/labels", "loki_labels"}, {"/loki/api/v1/label/:name/values", "loki_label_values"},
-      {"/loki/api/v1/series", "loki_series"}};
+      {"/loki/api/v1/series", "loki_series"}, {"/loki/api/v1/tail", "loki_tail"}};
     for (String[] r : lokiRoutes) {
       router.route(r[0]).failureHandler(ApiResponses.failureHandler());
     }
@@ -155,6 +163,7 @@ public final class QueryApi implements AutoCloseable {
     endpoint(router, "/loki/api/v1/labels", "loki_labels", false, loki::labels);
     endpoint(router, "/loki/api/v1/label/:name/values", "loki_label_values", false, loki::labelValues);
     endpoint(router, "/loki/api/v1/series", "loki_series", true, loki::series);
+    endpoint(router, "/loki/api/v1/tail", "loki_tail", false, lokiTail::tail); // WebSocket
     for (String prefix : new String[] {"/api/*", "/prometheus/api/*"}) {
       router.route(prefix).order(Integer.MAX_VALUE).handler(ctx -> {
         metrics.error("unknown", ErrorCode.NOT_FOUND.errorType());
@@ -167,6 +176,7 @@ public final class QueryApi implements AutoCloseable {
   @Override
   public void close() {
     tail.close();
+    tailSlots.close();
     runner.close();
   }
 

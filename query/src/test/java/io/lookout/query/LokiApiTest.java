@@ -135,6 +135,22 @@ class LokiApiTest {
   }
 
   @Test
+  void sampleTimesAreMillisecondAlignedSecondsAsPrometheusPrintsThem() {
+    // start and end are truncated to milliseconds: steps at start, start + step, ... <= end
+    TestServer.Resp r = range("sum(count_over_time({service_name=~\".+\"}[1m]))",
+        "&start=" + (NOW - 40 * S + 123_456_789) + "&end=" + (NOW + 999_999) + "&step=20s");
+    long t0 = (NOW - 40 * S) / S;
+    assertThat(r.body()).contains("[" + t0 + ".123,\"", "[" + (t0 + 20) + ".123,\"")
+        .doesNotContain((t0 + 40) + ".123").doesNotContain("456789");
+    TestServer.Resp tenths = range("sum(count_over_time({service_name=~\".+\"}[1m]))",
+        "&start=" + (NOW - 40 * S + 100_000_000) + "&end=" + NOW + "&step=20s");
+    assertThat(tenths.body()).contains("[" + t0 + ".1,\"");
+    TestServer.Resp instant = t.get("/loki/api/v1/query?time=" + (NOW + 7_654_321) + "&query="
+        + q("count(count_over_time({service_name=~\".+\"}[1m]))"));
+    assertThat(instant.body()).contains("[" + NOW / S + ".007,\"3\"]");
+  }
+
+  @Test
   void rateBytesAndTopkWork() {
     String end = "&start=" + NOW + "&end=" + NOW + "&step=1s";
     JsonArray rate = range("rate({service_name=\"checkout\"}[1m])", end).data().getJsonArray("result");

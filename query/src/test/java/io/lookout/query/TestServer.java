@@ -40,7 +40,12 @@ final class TestServer implements AutoCloseable {
 
   /** With per-tenant limits. */
   TestServer(QueryConfig config, io.lookout.model.limits.Limits limits) {
-    api = new QueryApi(vertx, store, store.spanStore(), metrics, config, limits, registry,
+    this(config, LogTailConfig.defaults(), limits);
+  }
+
+  /** With live tail settings (e.g. a short poll interval). */
+  TestServer(QueryConfig config, LogTailConfig tail, io.lookout.model.limits.Limits limits) {
+    api = new QueryApi(vertx, store, store.spanStore(), metrics, config, tail, limits, registry,
         Clock.fixed(NOW, ZoneOffset.UTC));
     Router router = Router.router(vertx);
     api.mount(router);

@@ -4,6 +4,8 @@ import static io.lookout.server.Http.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Lines pushed through the server process's Loki push API come back through Loki's query API as
  * Grafana's Loki data source asks for them: query_range (log and metric queries), labels and label
- * values, each only for the X-Scope-OrgID tenant.
+ * values, and the live tail (a WebSocket), each only for the X-Scope-OrgID tenant.
  */
 class LokiQueryIT {
 
@@ -29,6 +34,29 @@ class LokiQueryIT {
     List<String> out = new ArrayList<>();
     data.get("result").forEach(s -> s.get("values").forEach(v -> out.add(v.get(1).asText())));
     return out;
+  }
+
+  /** Opens Loki's tail on a WebSocket; every text message is added to {@code messages}. */
+  private static WebSocket tail(ServerProcess server, String query, String tenant,
+      List<String> messages) {
+    URI uri = URI.create(server.api().replaceFirst("^http", "ws")
+        + "/loki/api/v1/tail?query=" + Http.enc(query));
+    return Http.CLIENT.newWebSocketBuilder().header("X-Scope-OrgID", tenant)
+        .buildAsync(uri, new WebSocket.Listener() {
+          private final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data,
+              boolean last) {
+            partial.append(data);
+            if (last) {
+              messages.add(partial.toString());
+              partial.setLength(0);
+            }
+            w.request(1);
+            return null;
+          }
+        }).orTimeout(15, TimeUnit.SECONDS).join();
   }
 
   @Test
@@ -78,6 +106,30 @@ class LokiQueryIT {
       assertThat(lines(range(server, selector, "other", window))).isEmpty();
       assertThat(data(Http.get(server.api() + "/loki/api/v1/label/service_name/values", "other")).toString())
           .doesNotContain(svc);
+
+      // live tail (Grafana's live mode): a line pushed after the WebSocket opened arrives, filtered
+      List<String> tailed = new CopyOnWriteArrayList<>();
+      WebSocket ws = tail(server, selector + " |= \"tail\"", "acme", tailed);
+      try {
+        long t = System.currentTimeMillis() * 1_000_000L;
+        String live = "{\"streams\":[{\"stream\":{\"service_name\":\"" + svc + "\",\"env\":\"test\"},\"values\":["
+            + "[\"" + t + "\",\"tail me\"],[\"" + (t + 1) + "\",\"not this one\"]]}]}";
+        assertThat(Http.post(server.api() + "/loki/api/v1/push", "application/json",
+            live.getBytes(StandardCharsets.UTF_8), "X-Scope-OrgID", "acme").statusCode()).isEqualTo(204);
+        Http.await("the pushed line on the tail", Duration.ofSeconds(15), () -> !tailed.isEmpty());
+        JsonNode message = Http.json(tailed.get(0));
+        JsonNode s0 = message.get("streams").get(0);
+        assertThat(s0.get("stream").get("service_name").asText()).isEqualTo(svc);
+        assertThat(s0.get("values").get(0).get(0).asText()).isEqualTo(Long.toString(t));
+        assertThat(s0.get("values").get(0).get(1).asText()).isEqualTo("tail me");
+        assertThat(s0.get("values")).hasSize(1);
+        assertThat(message.get("dropped_entries").isNull()).isTrue();
+      } finally {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+      }
+      var metricTail = Http.get(server.api() + "/loki/api/v1/tail?query="
+          + Http.enc("count_over_time(" + selector + "[1m])"), "acme");
+      assertThat(metricTail.statusCode()).isEqualTo(400);
 
       // Loki's error envelope
       var bad = Http.get(server.api() + "/loki/api/v1/query_range?query=" + Http.enc("{a=\"b\""), "acme");

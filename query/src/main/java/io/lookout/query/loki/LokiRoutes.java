@@ -41,6 +41,7 @@ public final class LokiRoutes {
   /** Values fetched per field for label values without a query. */
   static final int MAX_LABEL_VALUES = 1000;
   private static final long SECOND = 1_000_000_000L;
+  private static final long MILLI = 1_000_000L;
 
   /** The settings the routes take from the query module. */
   public record Settings(int maxLimit, long defaultRangeNanos, int maxSeries, long maxScannedLines) {}
@@ -76,6 +77,9 @@ public final class LokiRoutes {
           engine.logs(tenant, log, r[0], r[1] - 1, limit, direction, timeout), direction)));
       return;
     }
+    // Loki (as Prometheus) evaluates at millisecond precision: start, start + step, ... <= end
+    r[0] = Math.floorDiv(r[0], MILLI) * MILLI;
+    r[1] = Math.floorDiv(r[1], MILLI) * MILLI;
     long step = step(p, r);
     long points = (r[1] - r[0]) / step + 1;
     if (points > MAX_POINTS) {
@@ -98,7 +102,7 @@ public final class LokiRoutes {
           + " query to a range query type (/loki/api/v1/query_range)");
     }
     String tv = p.string("time", null);
-    long t = tv == null ? nowNanos.getAsLong() : time("time", tv);
+    long t = Math.floorDiv(tv == null ? nowNanos.getAsLong() : time("time", tv), MILLI) * MILLI;
     long timeout = runner.timeoutMillis(tenant);
     int maxSeries = maxSeries(tenant);
     MetricExpr m = (MetricExpr) expr;
@@ -249,12 +253,17 @@ public final class LokiRoutes {
 
   /** Loki's time format: digits-only up to 10 characters are seconds, longer ones nanoseconds. */
   long time(String name, String v) {
+    return time(name, v, nowNanos.getAsLong());
+  }
+
+  /** {@link #time(String, String)} relative to {@code nowNanos}. */
+  static long time(String name, String v, long nowNanos) {
     String t = v.trim();
     if (t.matches("-?[0-9]{1,19}")) {
       long n = Long.parseLong(t);
       return t.replace("-", "").length() <= 10 ? n * SECOND : n;
     }
-    return TimeParser.parseTime(name, t, nowNanos.getAsLong());
+    return TimeParser.parseTime(name, t, nowNanos);
   }
 
   /** {@code step}: a duration or seconds; by default Loki's max(floor(range / 250 s), 1) seconds. */
@@ -380,7 +389,7 @@ public final class LokiRoutes {
 
   private static void point(JsonGenerator g, long nanos, double v) throws IOException {
     g.writeStartArray();
-    g.writeNumber(new java.math.BigDecimal(nanos).movePointLeft(9).stripTrailingZeros().toPlainString());
+    g.writeNumber(Format.seconds(Math.floorDiv(nanos, MILLI)));
     g.writeString(Format.value(v));
     g.writeEndArray();
   }

@@ -84,7 +84,7 @@ public final class AccessPolicy {
     add(r, READ, Role.VIEWER, "/jaeger/api/services", "/jaeger/api/services/:service/operations",
         "/jaeger/api/operations", "/jaeger/api/traces", "/jaeger/api/traces/:traceId", "/jaeger/api/dependencies");
     add(r, READ_FORM, Role.VIEWER, "/loki/api/v1/query", "/loki/api/v1/query_range", "/loki/api/v1/series");
-    // /loki/api/v1/tail is listed but not served yet (404)
+    // /loki/api/v1/tail is a WebSocket (Grafana's live mode); the upgrade is a GET
     add(r, READ, Role.VIEWER, "/loki/api/v1/labels", "/loki/api/v1/label/:name/values", "/loki/api/v1/tail");
     // alerting: reading rules, alerts, history, probes, silences, acks, notifications; writing them
     add(r, READ, Role.VIEWER, "/api/v1/alerting/*");
