@@ -80,6 +80,6 @@ class HostileRegexTest {
     assertThat(r.error()).contains("invalid repeat count").contains("{1000}");
     r = query("label_replace(up, \"x\", \"y\", \"path\", \"" + huge + "\")");
     assertThat(r.status()).isEqualTo(422);
-    assertThat(r.error()).contains("label_replace").contains("repetition count");
+    assertThat(r.error()).contains("label_replace").contains("invalid repeat count");
   }
 }

@@ -3,7 +3,6 @@ package io.lookout.alerting.notify;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.lookout.model.regex.GoRegex;
-import io.lookout.model.regex.RegexLexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +38,9 @@ record AlertMatcher(String name, Op op, String value, Pattern pattern) {
   static AlertMatcher of(String name, Op op, String value) {
     Pattern p = null;
     if (op == Op.RE || op == Op.NRE) {
-      String repeat = GoRegex.invalidRepeat(RegexLexer.tokens(value)); // before RE2/J expands it
+      String repeat = GoRegex.repeatProblem(value); // before RE2/J expands it
       if (repeat != null) {
-        throw new IllegalArgumentException("invalid regular expression for label '" + name
-            + "': invalid repeat count: `" + repeat + "` (at most " + GoRegex.MAX_REPEAT + ", also when nested)");
+        throw new IllegalArgumentException("invalid regular expression for label '" + name + "': " + repeat);
       }
       try {
         p = Pattern.compile("(?:" + value + ")", Pattern.DOTALL);

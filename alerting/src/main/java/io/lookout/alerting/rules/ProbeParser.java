@@ -10,7 +10,6 @@ import io.lookout.alerting.AlertingConfigException;
 import io.lookout.model.LookoutException;
 import io.lookout.model.Tenant;
 import io.lookout.model.regex.GoRegex;
-import io.lookout.model.regex.RegexLexer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -68,10 +67,9 @@ final class ProbeParser {
     Pattern body = null;
     if (n.has("body_regex")) {
       String re = y.string(n.get("body_regex"), at(path, "body_regex"));
-      String repeat = GoRegex.invalidRepeat(RegexLexer.tokens(re)); // before RE2/J expands it
+      String repeat = GoRegex.repeatProblem(re); // before RE2/J expands it
       if (repeat != null) {
-        throw y.error(at(path, "body_regex"), "invalid regular expression: invalid repeat count: `" + repeat
-            + "` (at most " + GoRegex.MAX_REPEAT + ", also when nested)");
+        throw y.error(at(path, "body_regex"), "invalid regular expression: " + repeat);
       }
       try {
         body = Pattern.compile(re);

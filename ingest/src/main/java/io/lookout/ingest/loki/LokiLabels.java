@@ -1,6 +1,7 @@
 package io.lookout.ingest.loki;
 
 import io.lookout.model.LookoutException;
+import io.lookout.model.text.GoEscapes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -136,77 +137,13 @@ public final class LokiLabels {
         i = open;
         throw error("unterminated value of label '" + name + "'");
       }
-      int at = i - 1;
-      char e = s.charAt(i++);
-      switch (e) {
-        case 'a' -> b.append('\u0007');
-        case 'b' -> b.append('\b');
-        case 'f' -> b.append('\f');
-        case 'n' -> b.append('\n');
-        case 'r' -> b.append('\r');
-        case 't' -> b.append('\t');
-        case 'v' -> b.append('\u000b');
-        case '\\' -> b.append('\\');
-        case '"', '\'' -> {
-          if (e != q) {
-            i = at;
-            throw error("invalid escape \\" + e + " in a value quoted with " + q);
-          }
-          b.append(e);
-        }
-        case 'x' -> b.append((char) hex(2, at));
-        case 'u' -> appendCodePoint(b, hex(4, at), at);
-        case 'U' -> appendCodePoint(b, hex(8, at), at);
-        case '0', '1', '2', '3', '4', '5', '6', '7' -> {
-          int v = e - '0';
-          for (int k = 0; k < 2; k++) {
-            char d = i < s.length() ? s.charAt(i) : 0;
-            if (d < '0' || d > '7') {
-              i = at;
-              throw error("invalid octal escape: use three octal digits (\\101)");
-            }
-            v = v * 8 + (d - '0');
-            i++;
-          }
-          if (v > 255) {
-            i = at;
-            throw error("octal escape above \\377");
-          }
-          b.append((char) v);
-        }
-        default -> {
-          i = at;
-          throw error("invalid escape \\" + e + ": allowed are \\\" \\\\ \\n \\t \\r \\a \\b \\f \\v \\xHH \\uHHHH"
-              + " \\UHHHHHHHH and octal \\OOO");
-        }
+      try {
+        i = GoEscapes.decode(s, i - 1, q, b);
+      } catch (GoEscapes.BadEscape e) {
+        i = e.at();
+        throw error(e.getMessage());
       }
     }
-  }
-
-  private int hex(int digits, int at) {
-    if (i + digits > s.length()) {
-      i = at;
-      throw error("escape needs " + digits + " hex digits");
-    }
-    long v = 0;
-    for (int k = 0; k < digits; k++) {
-      int d = Character.digit(s.charAt(i + k), 16);
-      if (d < 0) {
-        i = at;
-        throw error("escape needs " + digits + " hex digits");
-      }
-      v = v * 16 + d;
-    }
-    i += digits;
-    return v > Integer.MAX_VALUE ? -1 : (int) v;
-  }
-
-  private void appendCodePoint(StringBuilder b, int cp, int at) {
-    if (cp < 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      i = at;
-      throw error("escape is not a valid unicode code point");
-    }
-    b.appendCodePoint(cp);
   }
 
   private void skipSpace() {

@@ -45,8 +45,8 @@ class LokiLabelsTest {
       "{9app=\"x\"}             | expected a label name at offset 1",
       "{a.b=\"x\"}              | expected '=' after label name 'a'",
       "{app=\"\\q\"}            | invalid escape \\q",
-      "{app=\"\\x4\"}           | escape needs 2 hex digits",
-      "{app=\"\\uD800\"}        | not a valid unicode code point",
+      "{app=\"\\x4\"}           | invalid escape \\x: give 2 hexadecimal digits",
+      "{app=\"\\uD800\"}        | invalid escape \\u: not a unicode code point",
       "{app=\"x\"} trailing     | unexpected text after the closing '}'",
   })
   void refusesMalformedLabelsSayingWhatAndWhere(String text, String message) {

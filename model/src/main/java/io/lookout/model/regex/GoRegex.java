@@ -24,11 +24,20 @@ public final class GoRegex {
    * @throws LookoutException BAD_DATA naming the repetition and the limit
    */
   public static void checkRepeats(String what, String re) {
-    String bad = invalidRepeat(RegexLexer.tokens(re));
-    if (bad != null) {
-      throw new LookoutException(ErrorCode.BAD_DATA, "invalid " + what + " '" + re + "': invalid repeat count: `"
-          + bad + "` (a count is at most " + MAX_REPEAT + ", also when repetitions nest)");
+    String problem = repeatProblem(re);
+    if (problem != null) {
+      throw new LookoutException(ErrorCode.BAD_DATA, "invalid " + what + " '" + re + "': " + problem);
     }
+  }
+
+  /**
+   * What Go's parser would say of {@code re}'s repetitions ({@code invalid repeat count: `{11}`
+   * (...)}), or null when they are within its limit: for callers with an error shape of their own.
+   */
+  public static String repeatProblem(String re) {
+    String bad = invalidRepeat(RegexLexer.tokens(re));
+    return bad == null ? null
+        : "invalid repeat count: `" + bad + "` (a count is at most " + MAX_REPEAT + ", also when repetitions nest)";
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.lookout.query.loki;
 
 import io.lookout.model.LookoutException;
+import io.lookout.model.text.GoEscapes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -115,56 +116,11 @@ final class LogqlLexer {
 
   /** Appends the character of the Go escape at {@code i} (a backslash); returns the index after it. */
   private static int escape(String src, int i, StringBuilder b) {
-    if (i + 1 >= src.length()) {
-      throw error(src, i, "unterminated string, close it with \"");
+    try {
+      return GoEscapes.decode(src, i, '"', b);
+    } catch (GoEscapes.BadEscape e) {
+      throw error(src, e.at(), e.getMessage());
     }
-    char e = src.charAt(i + 1);
-    switch (e) {
-      case 'a' -> b.append('\u0007');
-      case 'b' -> b.append('\b');
-      case 'f' -> b.append('\f');
-      case 'n' -> b.append('\n');
-      case 'r' -> b.append('\r');
-      case 't' -> b.append('\t');
-      case 'v' -> b.append('\u000b');
-      case '\\' -> b.append('\\');
-      case '"' -> b.append('"');
-      case '\'' -> b.append('\'');
-      case 'x' -> {
-        return hex(src, i, 2, b);
-      }
-      case 'u' -> {
-        return hex(src, i, 4, b);
-      }
-      case 'U' -> {
-        return hex(src, i, 8, b);
-      }
-      default -> {
-        if (e >= '0' && e <= '7' && i + 3 < src.length() && src.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-          int v = Integer.parseInt(src.substring(i + 1, i + 4), 8);
-          if (v > 255) {
-            throw error(src, i, "invalid octal escape \\" + src.substring(i + 1, i + 4));
-          }
-          b.append((char) v);
-          return i + 4;
-        }
-        throw error(src, i, "invalid escape \\" + e + " in string: use \\\\ for a backslash, or a raw `...` string");
-      }
-    }
-    return i + 2;
-  }
-
-  private static int hex(String src, int i, int digits, StringBuilder b) {
-    int from = i + 2;
-    if (from + digits > src.length() || !src.substring(from, from + digits).matches("[0-9a-fA-F]+")) {
-      throw error(src, i, "invalid escape \\" + src.charAt(i + 1) + ": give " + digits + " hexadecimal digits");
-    }
-    int cp = (int) Long.parseLong(src.substring(from, from + digits), 16);
-    if (!Character.isValidCodePoint(cp)) {
-      throw error(src, i, "invalid escape: " + Integer.toHexString(cp) + " is not a code point");
-    }
-    b.appendCodePoint(cp);
-    return from + digits;
   }
 
   /** {@code parse error at line L, col C: message}, as Loki words it (1-based line and column). */

@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>With a file, sessions survive a restart: every login and logout is appended to it as a JSON
  * line, replayed at start (expired sessions dropped) and the file rewritten compact. The file
  * holds the SHA-256 of each id, never the id itself, so reading it gives no usable cookie; it is
- * created readable by its owner only. Appends are not fsynced: a crash can forget the last
- * logins, whose users then log in again.
+ * created readable by its owner only. Appends run on a thread of their own, in order, so the
+ * request threads (event loops) never wait on the disk; they are not fsynced: a crash can forget
+ * the last logins, whose users then log in again.
  */
 public final class Sessions implements AutoCloseable {
   public static final String COOKIE = "lookout_session";
@@ -52,13 +57,16 @@ public final class Sessions implements AutoCloseable {
   private final Duration ttl;
   private final Clock clock;
   private final Path file;
-  private BufferedWriter log; // guarded by this
+  /** The one thread that writes the file; null without a file. */
+  private final ExecutorService writer;
+  private BufferedWriter log; // touched by the writer thread only, after load()
 
   /** Sessions in memory only: a restart asks users to log in again. */
   public Sessions(Duration ttl, Clock clock) {
     this.ttl = ttl;
     this.clock = clock;
     this.file = null;
+    this.writer = null;
   }
 
   /**
@@ -70,6 +78,11 @@ public final class Sessions implements AutoCloseable {
     this.ttl = ttl;
     this.clock = clock;
     this.file = file;
+    this.writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "lookout-sessions");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       load();
     } catch (IOException e) {
@@ -130,15 +143,29 @@ public final class Sessions implements AutoCloseable {
     return sessions.size();
   }
 
+  /** Writes what is queued, then closes the file. */
   @Override
-  public synchronized void close() {
-    if (log != null) {
-      try {
-        log.close();
-      } catch (IOException e) {
-        LOG.warn("cannot close the session file {}: {}", file, e.toString());
+  public void close() {
+    if (writer == null) {
+      return;
+    }
+    writer.execute(() -> {
+      if (log != null) {
+        try {
+          log.close();
+        } catch (IOException e) {
+          LOG.warn("cannot close the session file {}: {}", file, e.toString());
+        }
+        log = null;
       }
-      log = null;
+    });
+    writer.shutdown();
+    try {
+      if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("session file {}: writes still pending at shutdown", file);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -165,17 +192,26 @@ public final class Sessions implements AutoCloseable {
     return n;
   }
 
-  private synchronized void append(ObjectNode line) {
-    if (log == null) {
+  private void append(ObjectNode line) {
+    if (writer == null) {
       return;
     }
     try {
-      log.write(JSON.writeValueAsString(line));
-      log.newLine();
-      log.flush();
-    } catch (IOException e) {
-      // the session works in memory; it will not survive a restart
-      LOG.warn("cannot append to the session file {}: {}", file, e.toString());
+      writer.execute(() -> {
+        if (log == null) {
+          return;
+        }
+        try {
+          log.write(JSON.writeValueAsString(line));
+          log.newLine();
+          log.flush();
+        } catch (IOException e) {
+          // the session works in memory; it will not survive a restart
+          LOG.warn("cannot append to the session file {}: {}", file, e.toString());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      LOG.debug("session file {} closed: not recording a change", file);
     }
   }
 

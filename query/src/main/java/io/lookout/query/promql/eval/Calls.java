@@ -4,7 +4,6 @@ import io.lookout.model.ErrorCode;
 import io.lookout.model.LookoutException;
 import io.lookout.model.metrics.Labels;
 import io.lookout.model.regex.GoRegex;
-import io.lookout.model.regex.RegexLexer;
 import io.lookout.query.promql.Call;
 import io.lookout.query.promql.Expr;
 import io.lookout.query.promql.Matcher;
@@ -226,9 +225,9 @@ final class Calls {
     String replacement = ev.string(args.get(2));
     String src = ev.string(args.get(3));
     String regex = ev.string(args.get(4));
-    if (GoRegex.invalidRepeat(RegexLexer.tokens(regex)) != null) { // before RE2/J expands it
-      throw Evaluator.execution("invalid regular expression in label_replace(): " + regex
-          + ": a repetition count is over " + GoRegex.MAX_REPEAT + ", also when repetitions nest");
+    String repeat = GoRegex.repeatProblem(regex); // before RE2/J expands it
+    if (repeat != null) {
+      throw Evaluator.execution("invalid regular expression in label_replace(): " + regex + ": " + repeat);
     }
     Pattern p;
     try {

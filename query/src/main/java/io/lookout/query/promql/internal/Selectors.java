@@ -1,7 +1,6 @@
 package io.lookout.query.promql.internal;
 
 import io.lookout.model.regex.GoRegex;
-import io.lookout.model.regex.RegexLexer;
 import io.lookout.query.promql.Matcher;
 import io.lookout.query.promql.VectorSelector;
 import io.lookout.query.promql.internal.Token.Kind;
@@ -92,11 +91,9 @@ final class Selectors {
    * nested counted repetitions into a huge program), then the bare and the anchored expression.
    */
   private static void checkRegex(Parser p, Token value) {
-    String repeat = GoRegex.invalidRepeat(RegexLexer.tokens(value.value()));
+    String repeat = GoRegex.repeatProblem(value.value());
     if (repeat != null) {
-      throw p.error(value.start(), "invalid regular expression " + Printer.quote(value.value())
-          + ": invalid repeat count: `" + repeat + "` (a count is at most " + GoRegex.MAX_REPEAT + ", also when"
-          + " repetitions nest)");
+      throw p.error(value.start(), "invalid regular expression " + Printer.quote(value.value()) + ": " + repeat);
     }
     try {
       Pattern.compile(value.value());
